@@ -1,0 +1,58 @@
+"""pixelz: a Python client for the Pixelz image-editing ASMX web service.
+
+Speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET, falls back between them when a path
+is blocked, and turns every answer into the same frozen :class:`ImageStatus` records.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._client import Client
+from .compare import ProtocolComparison, ProtocolResult
+from .errors import (
+    AllProtocolsFailedError,
+    APIError,
+    InvalidArgumentError,
+    NetworkError,
+    PixelzError,
+    ProtocolBlockedError,
+    RequestTimeoutError,
+    ResponseParseError,
+)
+from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIError",
+    "AllProtocolsFailedError",
+    "AsyncClient",
+    "Client",
+    "ImageStatus",
+    "ImagesPage",
+    "InvalidArgumentError",
+    "NetworkError",
+    "PixelzError",
+    "Protocol",
+    "ProtocolBlockedError",
+    "ProtocolComparison",
+    "ProtocolResult",
+    "RequestTimeoutError",
+    "ResponseParseError",
+    "SortBy",
+    "Status",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient imports asyncio; load it on first use so `import pixelz` stays light.
+    if name == "AsyncClient":
+        from ._async_client import AsyncClient
+
+        return AsyncClient
+    raise AttributeError(f"module 'pixelz' has no attribute {name!r}")

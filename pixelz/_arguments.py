@@ -1,0 +1,263 @@
+"""Validation and serialization of call arguments, before any I/O.
+
+Every public argument is checked here and turned into the ``xsd:string`` the service
+expects, so each protocol sends the same values and a bad argument never reaches the wire.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, Call
+from .errors import InvalidArgumentError
+from .models import SortBy, Status
+
+__all__ = [
+    "ENV_API_KEY",
+    "ENV_EMAIL",
+    "MAX_PER_PAGE",
+    "Credentials",
+    "ListQuery",
+    "image_status_call",
+    "list_query",
+    "resolve_credentials",
+]
+
+ENV_EMAIL = "PIXELZ_CONTACT_EMAIL"
+ENV_API_KEY = "PIXELZ_CONTACT_API_KEY"
+MAX_PER_PAGE = 100
+
+# Characters XML 1.0 cannot carry at all (not even as references): C0 controls other
+# than tab/LF/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+
+
+@attrs.frozen(slots=True, repr=False)
+class Credentials:
+    """The contact email and API key; the key never shows in repr or str."""
+
+    email: str
+    api_key: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(email={self.email!r}, api_key='***')"
+
+    __str__ = __repr__
+
+
+def resolve_credentials(email: str | None, api_key: str | None) -> Credentials:
+    """Take credentials from the arguments, else from the environment."""
+    email = email if email is not None else os.environ.get(ENV_EMAIL)
+    api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+    missing = [
+        f"{name} (or the {env} environment variable)"
+        for name, value, env in (
+            ("contact_email", email, ENV_EMAIL),
+            ("contact_api_key", api_key, ENV_API_KEY),
+        )
+        if not value
+    ]
+    if missing:
+        raise InvalidArgumentError("missing credentials: set " + " and ".join(missing))
+    assert email is not None and api_key is not None
+    for name, value in (("contact_email", email), ("contact_api_key", api_key)):
+        if not isinstance(value, str):
+            raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
+        if _XML_FORBIDDEN.search(value):
+            # Never echo the value: it may be the key.
+            raise InvalidArgumentError(f"{name} contains a character XML cannot carry")
+    return Credentials(email, api_key)
+
+
+@attrs.frozen(slots=True)
+class ListQuery:
+    """A validated ``list_images`` query, serialized except for the page number."""
+
+    status: str = ""
+    exclude_status: str = ""
+    product_id: str = ""
+    from_date: str = ""
+    to_date: str = ""
+    per_page: int | None = None
+    sort_by: str = ""
+    descending: str = ""
+
+    def call(self, credentials: Credentials, page: int) -> Call:
+        return Call(
+            GET_IMAGES_LIST,
+            (
+                credentials.email,
+                credentials.api_key,
+                self.status,
+                self.exclude_status,
+                self.product_id,
+                self.from_date,
+                self.to_date,
+                str(page),
+                "" if self.per_page is None else str(self.per_page),
+                self.sort_by,
+                self.descending,
+            ),
+        )
+
+
+def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return InvalidArgumentError(f"invalid {name}={shown}: expected {allowed}")
+
+
+def _text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _fail(name, value, "a str")
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise InvalidArgumentError(
+            f"invalid {name}: character U+{ord(bad.group()):04X} at index {bad.start()} "
+            "cannot be carried by XML (control characters other than tab, LF and CR, "
+            "lone surrogates, U+FFFE and U+FFFF are not allowed)"
+        )
+    return value
+
+
+_STATUS_NAMES = ", ".join(s.name.lower() for s in Status)
+
+
+def _status(name: str, value: object) -> str:
+    allowed = f"an int >= 0, a pixelz.Status, or one of {_STATUS_NAMES}"
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise _fail(name, value, allowed)
+    if isinstance(value, int):
+        if value < 0:
+            raise _fail(name, value, allowed)
+        return str(int(value))
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "_").replace(" ", "_")
+        if key.isdigit():
+            return str(int(key))
+        if key in Status.__members__:
+            return str(Status[key].value)
+    raise _fail(name, value, allowed)
+
+
+def _date(name: str, value: object) -> datetime.date | None:
+    allowed = "a datetime.date or a 'YYYY-MM-DD' string"
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        # A datetime is a date subclass; silently dropping its time would surprise.
+        raise _fail(name, value, allowed + " (not a datetime)")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail(name, value, allowed)
+
+
+def _positive(name: str, value: object, upper: int | None = None) -> int:
+    allowed = f"an int from 1 to {upper}" if upper else "an int >= 1"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(name, value, allowed)
+    if value < 1 or (upper is not None and value > upper):
+        raise _fail(name, value, allowed)
+    return int(value)
+
+
+def _sort_by(value: object) -> str:
+    allowed = "one of 'id', 'date', 'status' (or a pixelz.SortBy)"
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            return SortBy(value.strip().lower()).value
+        except ValueError:
+            pass
+    raise _fail("sort_by", value, allowed)
+
+
+def _descending(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, bool):
+        raise _fail("descending", value, "True, False or None")
+    return "true" if value else "false"
+
+
+def list_query(
+    *,
+    status: object = None,
+    exclude_status: object = None,
+    product_id: object = None,
+    from_date: object = None,
+    to_date: object = None,
+    per_page: object = None,
+    sort_by: object = None,
+    descending: object = None,
+) -> ListQuery:
+    """Validate ``list_images`` filters (everything but the page number)."""
+    start, end = _date("from_date", from_date), _date("to_date", to_date)
+    if start and end and start > end:
+        raise InvalidArgumentError(
+            f"invalid date range: from_date {start.isoformat()} is after to_date "
+            f"{end.isoformat()} (the range is inclusive: from_date <= to_date)"
+        )
+    return ListQuery(
+        status=_status("status", status),
+        exclude_status=_status("exclude_status", exclude_status),
+        product_id="" if product_id is None else _text("product_id", product_id),
+        from_date=start.isoformat() if start else "",
+        to_date=end.isoformat() if end else "",
+        per_page=None if per_page is None else _positive("per_page", per_page, MAX_PER_PAGE),
+        sort_by=_sort_by(sort_by),
+        descending=_descending(descending),
+    )
+
+
+def check_page(page: object) -> int:
+    return _positive("page", page)
+
+
+def image_status_call(
+    credentials: Credentials, image_ticket: object, customer_image_id: object
+) -> Call:
+    """Validate ``get_image_status`` arguments: exactly one of ticket or customer id."""
+    if (image_ticket is None) == (customer_image_id is None):
+        raise InvalidArgumentError(
+            "get_image_status needs exactly one of image_ticket or customer_image_id"
+        )
+    ticket = ""
+    if image_ticket is not None:
+        if isinstance(image_ticket, uuid.UUID):
+            ticket = str(image_ticket)
+        elif isinstance(image_ticket, str):
+            try:
+                ticket = str(uuid.UUID(image_ticket.strip()))
+            except ValueError:
+                raise _fail("image_ticket", image_ticket, "a UUID or a GUID string") from None
+        else:
+            raise _fail("image_ticket", image_ticket, "a UUID or a GUID string")
+    customer = ""
+    if customer_image_id is not None:
+        customer = _text("customer_image_id", customer_image_id)
+        if not customer:
+            raise _fail("customer_image_id", customer_image_id, "a non-empty str")
+    return Call(GET_IMAGE_STATUS, (credentials.email, credentials.api_key, ticket, customer))
+
+
+def describe(kwargs: Mapping[str, Any]) -> str:
+    """A short, key-free summary of a query for log lines."""
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if v is not None)

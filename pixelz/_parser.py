@@ -1,0 +1,357 @@
+"""The one response parser: every protocol's answer becomes records or a typed error.
+
+Both success shapes are read by the same code: a SOAP envelope (1.1 or 1.2) wrapping
+``{Op}Response/{Op}Result`` and the bare document of HTTP GET/POST whose root is the
+result itself. Below the result, ``Images/ImageStatus*`` (lists) or ``ImageStatus``
+(single record) is read incrementally: each record element is converted, then freed, so
+memory stays flat on large pages.
+
+Classification of a response, in order (see docs/protocols.md):
+
+* 500 ``text/plain``: ASMX error text of a GET/POST call -> :class:`APIError`.
+* HTML (by content type or content) or a non-XML body where XML was due ->
+  :class:`ProtocolBlockedError`: a proxy, a firewall or a disabled protocol answered.
+* XML with a SOAP ``Fault`` -> :class:`APIError`, the same message on every protocol.
+* a status other than 200/500 -> :class:`ProtocolBlockedError`.
+* XML that is malformed, hostile (DTD, entities) or of an unexpected shape ->
+  :class:`ResponseParseError`.
+
+ASMX writes control characters as ``&#xN;`` references, which XML 1.0 forbids. They are
+decoded to the character itself (``"\\x01"``) rather than failing the response.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import urllib.parse
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from lxml import etree
+
+from ._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
+from ._operations import NAMESPACE, RECORD_ELEMENT, Call
+from .errors import APIError, PixelzError, ProtocolBlockedError, ResponseParseError
+from .models import ImageStatus, Protocol
+
+__all__ = ["clean_message", "parse_response", "redact"]
+
+_T = "{" + NAMESPACE + "}"
+_RECORD = _T + RECORD_ELEMENT
+_TICKET, _CUSTOMER, _PRODUCT = _T + "ImageTicket", _T + "CustomerImageId", _T + "ProductId"
+_STATUS_NAME, _STATUS_ID, _PAID = _T + "StatusName", _T + "StatusId", _T + "IsPaid"
+_THUMB, _FINALS, _STRING = _T + "ThumbnailImageURL", _T + "FinalImagesURL", _T + "string"
+_IMAGES = _T + "Images"
+_NIL = "{" + XSI_NS + "}nil"
+_ENVELOPES = {"{" + SOAP11_NS + "}Envelope": SOAP11_NS, "{" + SOAP12_NS + "}Envelope": SOAP12_NS}
+_XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
+_SNIPPET = 160
+
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")
+_PRIVATE_BASES = range(0xE000, 0xF8E0, 0x20)  # 32-character blocks of the private-use area
+
+
+def parse_response(
+    call: Call, response: httpx.Response, protocol: Protocol | str
+) -> tuple[ImageStatus, ...]:
+    """Turn a read response into records, or raise the matching :class:`PixelzError`."""
+    reader = _Reader(call, response, protocol)
+    try:
+        return reader.read()
+    except PixelzError:
+        raise
+    except (etree.LxmlError, ValueError, TypeError, AttributeError, LookupError) as exc:
+        error = reader.unreadable(f"malformed response ({type(exc).__name__}: {exc})")
+    except RecursionError:
+        error = reader.unreadable("response nested too deeply")
+    raise error  # outside the except block: the lxml error is not chained
+
+
+class _Reader:
+    """The state of reading one response; methods raise, never return errors."""
+
+    def __init__(self, call: Call, response: httpx.Response, protocol: Protocol | str) -> None:
+        self.call = call
+        self.protocol = protocol
+        self.status = response.status_code
+        self.content_type = response.headers.get("content-type", "")
+        self.mime = self.content_type.split(";", 1)[0].strip().lower()
+        self.body = response.content
+
+    # -- errors ----------------------------------------------------------------------
+
+    def _where(self) -> dict[str, Any]:
+        return {"operation": self.call.operation.name, "protocol": self.protocol}
+
+    def unreadable(self, reason: str) -> ResponseParseError:
+        return ResponseParseError(
+            f"{reason} (HTTP {self.status}, {self.content_type or 'no content type'})",
+            status_code=self.status,
+            content_type=self.content_type or None,
+            snippet=redact(self.body[:_SNIPPET].decode("utf-8", "replace"), self.call),
+            **self._where(),
+        )
+
+    def _blocked(self, reason: str) -> ProtocolBlockedError:
+        return ProtocolBlockedError(
+            f"{reason} (HTTP {self.status}, {self.content_type or 'no content type'}); "
+            "the protocol looks blocked by a proxy or firewall or disabled on the server",
+            status_code=self.status,
+            **self._where(),
+        )
+
+    def _api_error(self, text: str, code: str | None) -> APIError:
+        message = redact(clean_message(text), self.call) or "the service reported an error"
+        return APIError(message, code=code, status_code=self.status, **self._where())
+
+    # -- classification ----------------------------------------------------------------
+
+    def read(self) -> tuple[ImageStatus, ...]:
+        head = self.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if self.status == 500 and self.mime == "text/plain":
+            raise self._api_error(self.body.decode("utf-8", "replace"), None)
+        if self.mime in ("text/html", "application/xhtml+xml") or _looks_like_html(head):
+            raise self._blocked("an HTML page instead of XML")
+        if self.status not in (200, 500):
+            raise self._blocked(f"unexpected HTTP status {self.status}")
+        if not head.startswith(b"<") or (self.mime and self.mime not in _XML_TYPES):
+            raise self._blocked("a non-XML body where XML was due")
+        if b"<!DOCTYPE" in self.body or b"<!ENTITY" in self.body:
+            raise self.unreadable("response carries a DTD, refused")
+        return self._parse_xml()
+
+    # -- XML ------------------------------------------------------------------------------
+
+    def _parse_xml(self) -> tuple[ImageStatus, ...]:
+        body, restore = _neutralize_control_refs(self.body)
+        records: list[ImageStatus] = []
+        parents: list[tuple[Any, int]] = []  # (container element, first record index)
+        events = etree.iterparse(
+            io.BytesIO(body),
+            events=("end",),
+            tag=_RECORD,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        for _, element in events:
+            parent = element.getparent()
+            if not parents or parents[-1][0] is not parent:
+                parents.append((parent, len(records)))
+            if element.get(_NIL) not in ("true", "1"):
+                records.append(_record(element, restore))
+            element.clear()
+            if parent is not None:
+                parent.remove(element)
+        root = events.root
+        container = self._container(root)
+        # Keep only records read directly under the expected container: an ImageStatus
+        # elsewhere (inside an unknown element, say) is not part of the result.
+        kept: list[ImageStatus] = []
+        for index, (parent, start) in enumerate(parents):
+            if container is not None and parent is container:
+                end = parents[index + 1][1] if index + 1 < len(parents) else len(records)
+                kept.extend(records[start:end])
+        if not self.call.operation.returns_list and len(kept) != 1:
+            raise self.unreadable(f"expected one {RECORD_ELEMENT}, found {len(kept)}")
+        return tuple(kept)
+
+    def _container(self, root: Any) -> Any:
+        """The element whose ``ImageStatus`` children are the result, or None if empty."""
+        soap_ns = _ENVELOPES.get(root.tag)
+        if soap_ns is not None:
+            body = root.find(f"{{{soap_ns}}}Body")
+            if body is None:
+                raise self.unreadable("SOAP envelope without a Body")
+            response = _first_element(body)
+            if response is None:
+                raise self.unreadable("empty SOAP Body")
+            if response.tag == f"{{{soap_ns}}}Fault":
+                raise self._fault(response, soap_ns)
+            if not _in_service_ns(response.tag):
+                raise self.unreadable(f"unexpected element {response.tag} in the SOAP Body")
+            result = _first_element(response)
+        elif _in_service_ns(root.tag):
+            result = root
+        elif isinstance(root.tag, str) and root.tag.rpartition("}")[2].lower() == "html":
+            raise self._blocked("an HTML page instead of XML")
+        else:
+            raise self.unreadable(f"unexpected document root {root.tag}")
+        if self.status != 200:
+            raise self.unreadable("an error status without a SOAP fault")
+        if result is None or result.get(_NIL) in ("true", "1"):
+            return None
+        if not self.call.operation.returns_list:
+            return result
+        return result.find(_IMAGES)
+
+    def _fault(self, fault: Any, soap_ns: str) -> APIError:
+        if soap_ns == SOAP11_NS:
+            code = fault.findtext("faultcode")
+            text = fault.findtext("faultstring")
+        else:
+            code = fault.findtext(f"{{{soap_ns}}}Code/{{{soap_ns}}}Value")
+            texts = fault.findall(f"{{{soap_ns}}}Reason/{{{soap_ns}}}Text")
+            english = [t for t in texts if t.get("{http://www.w3.org/XML/1998/namespace}lang")
+                       in ("en", None)]
+            chosen = (english or texts or [None])[0]
+            text = chosen.text if chosen is not None else None
+        code = code.strip().rpartition(":")[2] if code and code.strip() else None
+        return self._api_error(text or "", code)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    return head.startswith((b"<!doctype html", b"<html")) or (
+        head.startswith(b"<?xml") and b"<!doctype html" in head
+    )
+
+
+def _first_element(parent: Any) -> Any:
+    for child in parent:
+        if isinstance(child.tag, str):
+            return child
+    return None
+
+
+def _in_service_ns(tag: object) -> bool:
+    return isinstance(tag, str) and tag.startswith(_T)
+
+
+def _string(element: Any) -> str | None:
+    if element.get(_NIL) in ("true", "1"):
+        return None
+    text = element.text
+    return "" if text is None else text
+
+
+def _boolean(element: Any) -> bool:
+    text = (element.text or "").strip()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise ValueError(f"IsPaid is not an xsd:boolean: {text[:20]!r}")
+
+
+def _integer(element: Any) -> int:
+    text = (element.text or "").strip()
+    if not (text.isascii() and text.lstrip("+-").isdigit()):
+        raise ValueError(f"StatusId is not an xsd:int: {text[:20]!r}")
+    return int(text)
+
+
+def _record(element: Any, restore: Callable[[str], str] | None) -> ImageStatus:
+    ticket = customer = product = status_name = thumbnail = None
+    status_id: int | None = None
+    paid: bool | None = None
+    finals: tuple[str, ...] = ()
+    for child in element:
+        tag = child.tag
+        if tag == _TICKET:
+            ticket = child.text
+        elif tag == _CUSTOMER:
+            customer = _string(child)
+        elif tag == _PRODUCT:
+            product = _string(child)
+        elif tag == _STATUS_NAME:
+            status_name = _string(child)
+        elif tag == _STATUS_ID:
+            status_id = _integer(child)
+        elif tag == _PAID:
+            paid = _boolean(child)
+        elif tag == _THUMB:
+            thumbnail = _string(child)
+        elif tag == _FINALS and child.get(_NIL) not in ("true", "1"):
+            finals = tuple(
+                item.text or ""
+                for item in child
+                if item.tag == _STRING and item.get(_NIL) not in ("true", "1")
+            )
+    if ticket is None or status_id is None or paid is None:
+        missing = [n for n, v in (("ImageTicket", ticket), ("StatusId", status_id),
+                                  ("IsPaid", paid)) if v is None]
+        raise ValueError(f"{RECORD_ELEMENT} without {', '.join(missing)}")
+    if restore is not None:
+        customer, product, status_name, thumbnail = (
+            None if s is None else restore(s) for s in (customer, product, status_name, thumbnail)
+        )
+        finals = tuple(restore(s) for s in finals)
+    return ImageStatus(
+        uuid.UUID(ticket.strip()),
+        customer,
+        product,
+        status_name,
+        status_id,
+        paid,
+        thumbnail,
+        finals,
+    )
+
+
+def _neutralize_control_refs(body: bytes) -> tuple[bytes, Callable[[str], str] | None]:
+    """Swap references to control characters for private-use stand-ins, to restore later.
+
+    XML 1.0 forbids ``&#x1;`` and friends, so libxml2 rejects them; ASMX writes them
+    anyway. The stand-ins come from a block of the private-use area that the document
+    does not use, so restoring them cannot touch genuine text.
+    """
+    if b"&#" not in body:
+        return body, None
+    refs = [(m, int(m.group(1), 16) if m.group(1) else int(m.group(2)))
+            for m in _CHAR_REF.finditer(body)]
+    if not any(code < 0x20 and code not in (0x9, 0xA, 0xD) for _, code in refs):
+        return body, None
+    used = {code for _, code in refs}
+    text = body.decode("utf-8", "replace")
+    for base in _PRIVATE_BASES:
+        block = {chr(c) for c in range(base, base + 0x20)}
+        if not block & set(text) and not used & set(range(base, base + 0x20)):
+            break
+    else:  # pragma: no cover - every block in use: leave it to the strict parser
+        return body, None
+
+    def swap(match: re.Match[bytes]) -> bytes:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if code < 0x20 and code not in (0x9, 0xA, 0xD):
+            return b"&#x%X;" % (base + code)
+        return match.group(0)
+
+    back = {base + c: chr(c) for c in range(0x20)}
+    return _CHAR_REF.sub(swap, body), lambda s: s.translate(back)
+
+
+def clean_message(text: str) -> str:
+    """The human message of ASMX error text: no .NET type names, no stack trace.
+
+    Local callers see ``Type: message`` plus a stack trace; remote callers see the
+    message chain joined by `` ---> ``. Both reduce to the innermost message, so the same
+    failure reads the same on every protocol.
+    """
+    kept: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _STACK_LINE.match(line):
+            break
+        kept.append(line)
+    segments = [_TYPE_PREFIX.sub("", part.strip()) for part in "\n".join(kept).split(" ---> ")]
+    segments = [part.strip() for part in segments if part.strip()]
+    return segments[-1] if segments else ""
+
+
+_STACK_LINE = re.compile(r"\s+at \S|\s*--- End of inner exception stack trace ---")
+_TYPE_PREFIX = re.compile(r"^(?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|Fault)\w*:\s*")
+
+
+def redact(text: str, call: Call) -> str:
+    """Remove the API key (plain or URL-encoded) from text built out of a response."""
+    key = call.api_key
+    if not key:
+        return text
+    for form in {key, urllib.parse.quote_plus(key), urllib.parse.quote(key, safe="")}:
+        text = text.replace(form, "***")
+    return text

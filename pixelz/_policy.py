@@ -1,0 +1,322 @@
+"""Retry and fallback decisions, with no I/O: one policy for the sync and async clients.
+
+A call is a generator (:func:`execute`) that yields actions, :class:`Send` a request or
+:class:`Sleep`, and receives what the sending produced. The sync client drives it with
+blocking calls, the async client with ``await``; neither holds any decision of its own.
+
+Decision table (docs/fallback.md explains it with examples):
+
+=============================================  ========  ====================================
+what happened                                  retried?  then
+=============================================  ========  ====================================
+connect error, connect/read timeout            yes       NetworkError / RequestTimeoutError
+connection reset or broken stream              yes       next protocol (a firewall may reset)
+408, 429, 502, 503, 504                        yes       APIError carrying the status
+SOAP fault, ASMX error text                    no        APIError, no fallback
+block page, other status, non-XML body         no        next protocol (ProtocolBlockedError)
+malformed or hostile XML                       no        next protocol (ResponseParseError)
+=============================================  ========  ====================================
+
+A protocol that failed in a way that moved the call on is skipped for a cool-down; the
+protocols ahead of a working one are then tried again, so a call that fell back to HTTP
+GET (which puts credentials in the URL) returns to SOAP once SOAP works again.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import attrs
+import httpx
+
+from ._operations import Call
+from ._parser import redact
+from .errors import (
+    AllProtocolsFailedError,
+    APIError,
+    NetworkError,
+    PixelzError,
+    RequestTimeoutError,
+    ResponseParseError,
+)
+from .models import ImageStatus, Protocol
+from .transports import Transport
+
+__all__ = [
+    "DEFAULT_COOLDOWN",
+    "RETRY_STATUSES",
+    "Failure",
+    "Outcome",
+    "ProtocolSelector",
+    "RetryPolicy",
+    "Send",
+    "Sleep",
+    "Stats",
+    "execute",
+]
+
+logger = logging.getLogger("pixelz")
+
+RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
+DEFAULT_COOLDOWN = 300.0
+
+
+@attrs.frozen(slots=True)
+class RetryPolicy:
+    """Exponential backoff with jitter: ``min(initial * 2**n, max_delay)``, less up to a
+    quarter at random so that clients do not retry in lockstep. ``Retry-After`` is
+    honoured up to ``max_retry_after`` seconds."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+    def delay(self, attempt: int, retry_after: str | None, rng: random.Random) -> float:
+        hinted = _retry_after_seconds(retry_after)
+        if hinted is not None and 0 <= hinted <= self.max_retry_after:
+            return hinted
+        backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
+        return backoff * (1 - 0.25 * rng.random())
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return float(when.timestamp() - time.time())
+
+
+class ProtocolSelector:
+    """Which protocol to try first: sticky on success, cool-down after a path failure.
+
+    Safe to share between threads and asyncio tasks: state changes under a lock that is
+    never held across I/O.
+    """
+
+    def __init__(
+        self,
+        transports: Sequence[Transport],
+        cooldown: float = DEFAULT_COOLDOWN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.transports = tuple(transports)
+        self.cooldown = cooldown
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._blocked_until: dict[int, float] = {}
+        self._last: Protocol | str | None = None
+
+    @property
+    def last(self) -> Protocol | str | None:
+        """The protocol that served the last successful call."""
+        return self._last
+
+    def order(self) -> list[Transport]:
+        """Configured order, with protocols in cool-down moved to the end."""
+        now = self.clock()
+        with self._lock:
+            cooling = {i for i, until in self._blocked_until.items() if until > now}
+        ready = [t for i, t in enumerate(self.transports) if i not in cooling]
+        return ready + [t for i, t in enumerate(self.transports) if i in cooling]
+
+    def failed(self, transport: Transport) -> None:
+        with self._lock:
+            self._blocked_until[self._index(transport)] = self.clock() + self.cooldown
+
+    def succeeded(self, transport: Transport) -> None:
+        with self._lock:
+            self._blocked_until.pop(self._index(transport), None)
+            self._last = transport.protocol
+
+    def _index(self, transport: Transport) -> int:
+        return next(i for i, t in enumerate(self.transports) if t is transport)
+
+
+@attrs.frozen(slots=True)
+class Send:
+    request: httpx.Request
+
+
+@attrs.frozen(slots=True)
+class Sleep:
+    seconds: float
+
+
+@attrs.frozen(slots=True)
+class Failure:
+    """A request that produced no response. ``kind``: "connect", "timeout", "reset",
+    "too_large" or "other"; ``detail`` is already free of the API key."""
+
+    kind: str
+    detail: str
+
+
+Action = Send | Sleep
+Feedback = httpx.Response | Failure | None
+
+
+@attrs.define(slots=True)
+class Stats:
+    """What a call cost, for ``compare_protocols``: time on the wire and bytes received."""
+
+    latency: float = 0.0
+    response_bytes: int = 0
+
+
+@attrs.frozen(slots=True)
+class Outcome:
+    protocol: Protocol | str
+    records: tuple[ImageStatus, ...]
+
+
+_NO_FALLBACK_KINDS = frozenset({"connect", "timeout"})
+
+
+def execute(
+    call: Call,
+    base_url: httpx.URL,
+    transports: Sequence[Transport],
+    retry: RetryPolicy,
+    *,
+    selector: ProtocolSelector | None = None,
+    rng: random.Random | None = None,
+    stats: Stats | None = None,
+) -> Generator[Action, Feedback, Outcome]:
+    """Run ``call`` over ``transports`` in order, falling back as the table above says.
+
+    With a ``selector`` the order comes from it and successes and failures update it;
+    without one (protocol comparison) the given order is used as is.
+    """
+    rng = rng or random.Random()
+    op = call.operation.name
+    order = selector.order() if selector else list(transports)
+    attempts: list[tuple[Protocol | str, PixelzError]] = []
+    for position, transport in enumerate(order):
+        error, falls_back = yield from _attempt(call, base_url, transport, retry, rng, stats)
+        if isinstance(error, Outcome):
+            if selector:
+                selector.succeeded(transport)
+            return error
+        attempts.append((transport.protocol, error))
+        if not falls_back:
+            raise error
+        if selector:
+            selector.failed(transport)
+        if position + 1 < len(order):
+            logger.warning(
+                "%s: %s failed (%s); falling back to %s",
+                op, transport.protocol, error.detail, order[position + 1].protocol,
+            )
+    if len(attempts) == 1:
+        raise attempts[0][1]
+    raise AllProtocolsFailedError(attempts, operation=op)
+
+
+def _attempt(
+    call: Call,
+    base_url: httpx.URL,
+    transport: Transport,
+    retry: RetryPolicy,
+    rng: random.Random,
+    stats: Stats | None,
+) -> Generator[Action, Feedback, tuple[Outcome | PixelzError, bool]]:
+    """One protocol, with retries. Returns (outcome or error, whether to fall back)."""
+    op, protocol = call.operation.name, transport.protocol
+    where: dict[str, Any] = {"operation": op, "protocol": protocol}
+    for attempt in range(retry.max_retries + 1):
+        request = transport.build_request(call, base_url)
+        started = time.perf_counter()
+        feedback = yield Send(request)
+        elapsed = time.perf_counter() - started
+        if stats is not None:
+            stats.latency += elapsed
+        last_try = attempt == retry.max_retries
+        if isinstance(feedback, Failure):
+            logger.debug("%s over %s: %s after %.1f ms (attempt %d)",
+                         op, protocol, feedback.kind, elapsed * 1000, attempt + 1)
+            if feedback.kind in ("too_large", "other"):
+                return ResponseParseError(feedback.detail, **where), True
+            if not last_try:
+                yield Sleep(retry.delay(attempt, None, rng))
+                continue
+            tries = f"{feedback.detail} (after {attempt + 1} attempts)"
+            error: NetworkError = (
+                RequestTimeoutError(tries, **where)
+                if feedback.kind == "timeout"
+                else NetworkError(tries, **where)
+            )
+            return error, feedback.kind not in _NO_FALLBACK_KINDS
+        assert feedback is not None
+        status = feedback.status_code
+        if stats is not None:
+            stats.response_bytes = len(feedback.content)
+        logger.debug("%s over %s: HTTP %d, %d bytes in %.1f ms (attempt %d)",
+                     op, protocol, status, len(feedback.content), elapsed * 1000, attempt + 1)
+        if status in RETRY_STATUSES:
+            if not last_try:
+                yield Sleep(retry.delay(attempt, feedback.headers.get("retry-after"), rng))
+                continue
+            reason = feedback.reason_phrase or "error"
+            return APIError(
+                f"HTTP {status} {reason} (after {attempt + 1} attempts)",
+                status_code=status, **where,
+            ), False
+        try:
+            records = transport.parse_response(call, feedback)
+        except APIError as exc:
+            return exc, False
+        except PixelzError as exc:
+            return exc, True
+        return Outcome(protocol, records), False
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
+    """Summarize an httpx exception without keeping it: its request URL may hold the key."""
+    if isinstance(exc, httpx.TimeoutException):
+        kind = "timeout"
+    elif isinstance(exc, httpx.ConnectError):
+        kind = "connect"
+    elif isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError,
+                          httpx.ProxyError, httpx.CloseError)):
+        kind = "reset"
+    elif isinstance(exc, httpx.DecodingError):
+        kind = "other"
+    else:
+        kind = "reset"
+    label = {
+        "connect": "could not connect",
+        "timeout": "timed out",
+        "reset": "connection failed",
+        "other": "could not decode the response",
+    }[kind]
+    text = redact(str(exc), call) or type(exc).__name__
+    return Failure(kind, f"{label}: {text}")
+
+
+def too_large(limit: int) -> Failure:
+    return Failure("too_large", f"response larger than max_response_size ({limit} bytes)")
+
+
+def overdue(seconds: float) -> Failure:
+    return Failure("timeout", f"timed out: response not complete within {seconds:g} s")
+
+
+def announced_too_large(response: httpx.Response, limit: int) -> bool:
+    """True when the announced Content-Length already passes ``limit``: stop before reading."""
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) > limit

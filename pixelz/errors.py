@@ -1,0 +1,151 @@
+"""The typed error tree: every failure a caller can see is a :class:`PixelzError`.
+
+Messages name the operation and the protocol and never contain the API key: errors are
+built from redacted text only, and the httpx exception that caused a network failure is
+summarized, not chained (its request URL carries the key on HTTP GET).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Protocol
+
+__all__ = [
+    "APIError",
+    "AllProtocolsFailedError",
+    "InvalidArgumentError",
+    "NetworkError",
+    "PixelzError",
+    "ProtocolBlockedError",
+    "RequestTimeoutError",
+    "ResponseParseError",
+]
+
+
+class PixelzError(Exception):
+    """Base class of every error raised by pixelz."""
+
+    operation: str | None
+    protocol: Protocol | str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        protocol: Protocol | str | None = None,
+    ) -> None:
+        self.operation = operation
+        self.protocol = protocol
+        self.detail = message
+        super().__init__(_prefixed(message, operation, protocol))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+def _prefixed(message: str, operation: str | None, protocol: Protocol | str | None) -> str:
+    where = " over ".join(str(p) for p in (operation, _protocol_value(protocol)) if p)
+    return f"{where}: {message}" if where else message
+
+
+def _protocol_value(protocol: Protocol | str | None) -> str | None:
+    if protocol is None:
+        return None
+    return str(getattr(protocol, "value", protocol))
+
+
+class InvalidArgumentError(PixelzError, ValueError):
+    """An argument is invalid; raised before any I/O."""
+
+
+class APIError(PixelzError):
+    """The service answered with an error (a SOAP fault or ASMX error text).
+
+    ``message`` is the human message without .NET type names or stack traces, identical
+    whichever protocol carried it; ``code`` is the fault code (``"Client"``, ``"Server"``,
+    ``"Sender"``, ``"Receiver"``) when the protocol carries one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        protocol: Protocol | str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.status_code = status_code
+        super().__init__(message, operation=operation, protocol=protocol)
+
+
+class ProtocolBlockedError(PixelzError):
+    """This protocol's path is unavailable (block page, disabled protocol, wrong status).
+
+    The client falls back to the next protocol when it sees this error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        protocol: Protocol | str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        self.status_code = status_code
+        super().__init__(message, operation=operation, protocol=protocol)
+
+
+class AllProtocolsFailedError(PixelzError):
+    """Every protocol tried failed; ``attempts`` pairs each protocol with its error."""
+
+    def __init__(
+        self,
+        attempts: Iterable[tuple[Protocol | str, PixelzError]],
+        *,
+        operation: str | None = None,
+    ) -> None:
+        self.attempts = tuple(attempts)
+        lines = "; ".join(
+            f"{_protocol_value(protocol)}: {getattr(error, 'detail', error)}"
+            for protocol, error in self.attempts
+        )
+        super().__init__(f"every protocol failed ({lines})", operation=operation)
+
+
+class NetworkError(PixelzError):
+    """The connection failed (after retries): unreachable host, reset, broken stream."""
+
+
+class RequestTimeoutError(NetworkError):
+    """The request did not complete within the configured timeout (after retries)."""
+
+
+class ResponseParseError(PixelzError):
+    """The response could not be understood.
+
+    Carries ``status_code``, ``content_type`` and ``snippet``: the start of the body with
+    the API key redacted, enough to recognize what came back.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        protocol: Protocol | str | None = None,
+        status_code: int | None = None,
+        content_type: str | None = None,
+        snippet: str = "",
+    ) -> None:
+        self.status_code = status_code
+        self.content_type = content_type
+        self.snippet = snippet
+        super().__init__(message, operation=operation, protocol=protocol)
