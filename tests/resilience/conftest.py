@@ -1,0 +1,106 @@
+"""Wire-level helpers for the fallback / retry tests: minimal ASMX answers per protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+import respx
+
+BASE = "http://pixelz.test/soap.asmx"
+EMAIL = "qa@example.com"
+KEY = "SENTINEL-KEY-77c1"
+PROTOCOLS = ("soap11", "soap12", "http_post", "http_get")
+TICKET = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+_RECORD = (
+    f"<ImageStatus><ImageTicket>{TICKET}</ImageTicket><CustomerImageId>sku-1</CustomerImageId>"
+    "<StatusName>Delivered</StatusName><StatusId>80</StatusId><IsPaid>true</IsPaid>"
+    "</ImageStatus>"
+)
+_NS = 'xmlns="http://removethebackground.com/"'
+_ENV = {
+    "soap11": "http://schemas.xmlsoap.org/soap/envelope/",
+    "soap12": "http://www.w3.org/2003/05/soap-envelope",
+}
+
+
+def ok(protocol: str) -> httpx.Response:
+    """A one-record GetImagesList success in the shape ``protocol`` answers with."""
+    if protocol in _ENV:
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            f'<soap:Envelope xmlns:soap="{_ENV[protocol]}"><soap:Body>'
+            f"<GetImagesListResponse {_NS}><GetImagesListResult><Images>{_RECORD}</Images>"
+            "</GetImagesListResult></GetImagesListResponse></soap:Body></soap:Envelope>"
+        )
+        ctype = "text/xml" if protocol == "soap11" else "application/soap+xml"
+    else:
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            f"<ImagesListResponse {_NS}>\n  <Images>{_RECORD}</Images>\n</ImagesListResponse>"
+        )
+        ctype = "text/xml"
+    return httpx.Response(200, headers={"Content-Type": f"{ctype}; charset=utf-8"}, text=body)
+
+
+def soap11_fault(message: str = "Invalid contact email or API key") -> httpx.Response:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<soap:Envelope xmlns:soap="{_ENV["soap11"]}"><soap:Body><soap:Fault>'
+        f"<faultcode>soap:Client</faultcode><faultstring>{message}</faultstring><detail />"
+        "</soap:Fault></soap:Body></soap:Envelope>"
+    )
+    return httpx.Response(500, headers={"Content-Type": "text/xml; charset=utf-8"}, text=body)
+
+
+def waf_block() -> httpx.Response:
+    return httpx.Response(
+        403,
+        headers={"Content-Type": "text/html"},
+        text="<html><body><h1>Request blocked</h1>Reference #18.2f</body></html>",
+    )
+
+
+def protocol_of(request: httpx.Request) -> str:
+    """Which of the four bindings a request uses, read off the wire."""
+    if request.method == "GET":
+        return "http_get"
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("application/x-www-form-urlencoded"):
+        return "http_post"
+    return "soap12" if ctype.startswith("application/soap+xml") else "soap11"
+
+
+class Routes:
+    """Answers per protocol: ``routes.answer["soap11"] = waf_block`` (a callable returning
+    a response, or raising an httpx error); ``routes.calls`` counts requests per protocol."""
+
+    def __init__(self, router: respx.MockRouter) -> None:
+        self.answer: dict[str, Callable[[], httpx.Response]] = {
+            name: (lambda name=name: ok(name)) for name in PROTOCOLS
+        }
+        self.calls: dict[str, int] = dict.fromkeys(PROTOCOLS, 0)
+        self.requests: list[httpx.Request] = []
+        router.route(host="pixelz.test").mock(side_effect=self._dispatch)
+
+    def _dispatch(self, request: httpx.Request) -> httpx.Response:
+        protocol = protocol_of(request)
+        self.calls[protocol] += 1
+        self.requests.append(request)
+        return self.answer[protocol]()
+
+
+@pytest.fixture
+def routes() -> Iterator[Routes]:
+    with respx.mock(assert_all_called=False) as router:
+        yield Routes(router)
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record retry sleeps instead of sleeping."""
+    slept: list[float] = []
+    monkeypatch.setattr("pixelz._client.time.sleep", slept.append)
+    return slept
