@@ -1,0 +1,39 @@
+"""An offline emulator of the Pixelz ASMX web service (DESIGN §5).
+
+It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for ``GetImagesList`` and
+``GetImageStatus`` with the wire behaviour of the real stack, over a seeded data set, with knobs
+for the failures the SDK must survive (disabled or WAF-blocked protocols, latency, 503s, corrupt
+bodies, local vs remote error detail). Run it as a loopback server (:func:`serve`,
+``pixelz emulator``, the ``pixelz_emulator`` pytest fixture) or mount it in-process through
+httpx's WSGI/ASGI transports. ``import pixelz`` never imports this package.
+"""
+
+from __future__ import annotations
+
+from pixelz.emulator._app import BASE_PATH, Response
+from pixelz.emulator._emulator import IN_PROCESS_BASE_URL, Emulator, serve
+from pixelz.emulator.config import (
+    DEMO_CONTACT_API_KEY,
+    DEMO_CONTACT_EMAIL,
+    EmulatorConfig,
+    LogEntry,
+    RequestLog,
+)
+from pixelz.emulator.dataset import Record, dump_json, generate_dataset, load_json
+
+__all__ = [
+    "BASE_PATH",
+    "DEMO_CONTACT_API_KEY",
+    "DEMO_CONTACT_EMAIL",
+    "IN_PROCESS_BASE_URL",
+    "Emulator",
+    "EmulatorConfig",
+    "LogEntry",
+    "Record",
+    "RequestLog",
+    "Response",
+    "dump_json",
+    "generate_dataset",
+    "load_json",
+    "serve",
+]

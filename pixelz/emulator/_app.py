@@ -1,0 +1,460 @@
+"""The emulator core: one request in, one response out, no I/O.
+
+Routing follows ASMX: ``POST {base}`` is SOAP (the Content-Type picks 1.1 or 1.2, the SOAPAction
+header or ``action=`` parameter picks the operation, else the body element does), ``{base}/{Op}``
+is HTTP GET or HTTP POST, ``GET {base}?WSDL`` is the service description and ``GET {base}`` the
+help page. Infrastructure knobs are applied in front of the service, in this order: latency
+(by the adapters, which may sleep), transient 503, WAF block, disabled protocol. Corruption is
+applied last, to successful operation responses only.
+
+Where the Mono reference server (docs/reference-server.md) was observed, this matches it:
+GET/POST errors are ``text/plain`` text ending in a newline (request validation and unknown
+operation names included), 400/415/500 close the connection, a non-SOAP Content-Type or an
+envelope of the other SOAP version is 415, ``&#x1;`` in a request is malformed (400).
+Deliberate differences: framework messages have their placeholders filled in as .NET does
+(``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
+GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML). Choices where the
+real stack is unobserved: a disabled SOAP protocol answers like a disabled GET/POST (500
+``text/html`` error page, "Request format is invalid: <content type>."); a non-envelope SOAP
+body is 400 like malformed XML; HTTP POST reads ``application/x-www-form-urlencoded`` only;
+operation names in the URL are case-sensitive, parameter names case-insensitive (duplicates
+joined by ",").
+"""
+
+from __future__ import annotations
+
+import http
+import urllib.parse
+from collections.abc import Iterable, Mapping
+
+import attrs
+from lxml import etree
+
+from pixelz._operations import NAMESPACE, OPERATIONS, Operation
+from pixelz.emulator import _faults, _pages, _service, _xml
+from pixelz.emulator._wsdl import build_wsdl
+from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
+from pixelz.emulator.dataset import Record
+from pixelz.models import Protocol
+
+__all__ = ["BASE_PATH", "EmulatorApp", "Response"]
+
+BASE_PATH = "/soap.asmx"
+
+Headers = tuple[tuple[str, str], ...]
+
+_ASPNET = (("X-AspNet-Version", "4.0.30319"),)
+_SOAP_TYPES = {"text/xml": Protocol.SOAP11, "application/soap+xml": Protocol.SOAP12}
+_SOAP_NS = {Protocol.SOAP11: _xml.SOAP11_NS, Protocol.SOAP12: _xml.SOAP12_NS}
+_XML_TYPE = {
+    Protocol.SOAP11: "text/xml; charset=utf-8",
+    Protocol.SOAP12: "application/soap+xml; charset=utf-8",
+    Protocol.HTTP_GET: "text/xml; charset=utf-8",
+    Protocol.HTTP_POST: "text/xml; charset=utf-8",
+}
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_CLOSES = frozenset({400, 415, 500})  # Mono's listener closes the connection after these
+_EMPTY_XML = "text/xml; charset=utf-8"  # the Content-Type of the empty 400 and 415 answers
+
+
+@attrs.frozen(slots=True)
+class Response:
+    """What the emulator answers: status, headers in order, body bytes."""
+
+    status: int
+    headers: Headers
+    body: bytes = b""
+
+    @property
+    def reason(self) -> str:
+        try:
+            return http.HTTPStatus(self.status).phrase
+        except ValueError:
+            return "Unknown"
+
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (case-insensitive), or ``None``."""
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+def _response(
+    status: int, content_type: str | None, body: bytes | str, *extra: tuple[str, str]
+) -> Response:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    headers: list[tuple[str, str]] = list(_ASPNET)
+    headers.append(("Cache-Control", "private, max-age=0" if status == 200 else "private"))
+    if content_type is not None:
+        headers.append(("Content-Type", content_type))
+    headers.extend(extra)
+    if status in _CLOSES:
+        headers.append(("Connection", "close"))
+    return Response(status, tuple(headers), data)
+
+
+def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
+    """Media type (lower case) and parameters (names lower case, quotes removed)."""
+    media, *rest = value.split(";")
+    params = {}
+    for item in rest:
+        name, sep, val = item.partition("=")
+        if sep:
+            params[name.strip().lower()] = val.strip().strip('"')
+    return media.strip().lower(), params
+
+
+def _is_dangerous(value: str) -> bool:
+    """ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString)."""
+    for i, ch in enumerate(value[:-1]):
+        nxt = value[i + 1]
+        if ch == "<" and ((nxt.isascii() and nxt.isalpha()) or nxt in "!/?"):
+            return True
+        if ch == "&" and nxt == "#":
+            return True
+    return False
+
+
+def _html_encode(text: str) -> str:
+    """``HttpUtility.HtmlEncode``: quotes become ``&quot;``, apostrophes stay."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+class _Reply(Exception):
+    """Short-circuits routing with a finished response."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+@attrs.define
+class _Context:
+    settings: Settings
+    protocol: Protocol | None = None
+    operation: Operation | None = None
+
+
+class EmulatorApp:
+    """Turns requests into responses per the current knobs, and logs each request."""
+
+    def __init__(self, config: EmulatorConfig, log: RequestLog, base_path: str = BASE_PATH) -> None:
+        self.config = config
+        self.log = log
+        self.base_path = base_path
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: str = "",
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        body: bytes = b"",
+    ) -> Response:
+        """Answer one request; ``path`` is decoded, ``query`` raw (still percent-encoded)."""
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        lowered: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            lowered[key] = f"{lowered[key]}, {value}" if key in lowered else value
+        ctx = _Context(self.config.settings)
+        try:
+            response = self._route(ctx, method.upper(), path, query, lowered, body)
+        except _Reply as reply:
+            response = reply.response
+        if method.upper() == "HEAD":
+            response = attrs.evolve(response, body=b"")
+        self.log.append(
+            LogEntry(
+                method=method.upper(),
+                path=path,
+                protocol=ctx.protocol,
+                operation=ctx.operation.name if ctx.operation else None,
+                status=response.status,
+            )
+        )
+        return response
+
+    # -- routing -------------------------------------------------------------------------
+
+    def _route(
+        self,
+        ctx: _Context,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes,
+    ) -> Response:
+        base = self.base_path
+        if not path.lower().startswith(base.lower()) or path[len(base) :][:1] not in ("", "/"):
+            return _response(404, "text/html; charset=utf-8", _pages.not_found_page(path))
+        rest = path[len(base) :]
+        if method == "HEAD":
+            method = "GET"
+        if method not in ("GET", "POST"):
+            return _response(
+                405,
+                "text/html; charset=utf-8",
+                _pages.method_not_allowed_page(),
+                ("Allow", "GET, HEAD, POST"),
+            )
+        content_type = headers.get("content-type", "")
+        media, params = parse_content_type(content_type)
+        if not rest:
+            if method == "GET":
+                return self._describe(ctx, query, headers)
+            if media not in _SOAP_TYPES:
+                return _response(415, _EMPTY_XML, b"")
+            ctx.protocol = _SOAP_TYPES[media]
+        else:
+            ctx.protocol = Protocol.HTTP_GET if method == "GET" else Protocol.HTTP_POST
+        self._gate(ctx, rest or content_type)
+        if ctx.protocol in _SOAP_NS:
+            response = self._soap(ctx, ctx.protocol, headers, params, body)
+        else:
+            get_query = query if method == "GET" else None
+            response = self._http(ctx, rest, get_query, content_type, body)
+        if response.status == 200 and ctx.operation is not None:
+            response = self._corrupt(response)
+        return response
+
+    def _describe(self, ctx: _Context, query: str, headers: dict[str, str]) -> Response:
+        location = f"http://{headers.get('host', 'localhost')}{self.base_path}"
+        if any(part.lower() == "wsdl" for part in query.split("&")):
+            wsdl = build_wsdl(location, ctx.settings.enabled_protocols)
+            return _response(200, "text/xml; charset=utf-8", wsdl)
+        return _response(200, "text/html; charset=utf-8", _pages.help_page(location))
+
+    def _gate(self, ctx: _Context, ending: str) -> None:
+        s = ctx.settings
+        assert ctx.protocol is not None
+        if self.config.draw(s.fail_rate):
+            raise _Reply(
+                _response(
+                    503,
+                    "text/html; charset=utf-8",
+                    _pages.unavailable_page(),
+                    ("Retry-After", s.retry_after),
+                )
+            )
+        if ctx.protocol in s.blocked_protocols:
+            page = _pages.waf_block_page(self.config.token())
+            raise _Reply(_response(403, "text/html; charset=utf-8", page))
+        if ctx.protocol not in s.enabled_protocols:
+            if ctx.protocol in _SOAP_NS:
+                message = f"Request format is invalid: {ending}."
+            else:
+                message = (
+                    f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
+                )
+            raise _Reply(self._error_page(ctx, _faults.INVALID_OPERATION, message))
+
+    def _error_page(self, ctx: _Context, type_name: str, message: str) -> Response:
+        fault = _faults.framework_fault(
+            type_name,
+            message,
+            "WebServiceHandlerFactory.CoreGetHandler (System.Type type, "
+            "System.Web.HttpContext context, System.Web.HttpRequest request, "
+            "System.Web.HttpResponse response)",
+            "WebServiceHandlerFactory.GetHandler "
+            "(System.Web.HttpContext context, System.String verb, System.String url, "
+            "System.String filePath)",
+        )
+        detail = _faults.render(fault, "local")
+        page = _pages.aspnet_error_page(
+            type_name, message, detail, remote=ctx.settings.errors == "remote"
+        )
+        return _response(500, "text/html", page)
+
+    def _corrupt(self, response: Response) -> Response:
+        mode = self.config.take_corruption()
+        if mode == "truncate":
+            return attrs.evolve(response, body=response.body[: len(response.body) // 2])
+        if mode == "garbage":
+            return attrs.evolve(response, body=b"\x1f\x8b\x08\x00\xff\xfe not xml at all \x00" * 4)
+        if mode == "html":
+            page = "<html><head><title>Sign in</title></head><body>Please sign in.</body></html>"
+            return _response(200, "text/html; charset=utf-8", page)
+        return response
+
+    # -- the service -----------------------------------------------------------------------
+
+    def _invoke(
+        self, ctx: _Context, operation: Operation, values: dict[str, str | None], soap: bool
+    ) -> Record | list[Record] | _faults.Fault:
+        s = ctx.settings
+        method = _service.get_images_list if operation.returns_list else _service.get_image_status
+        try:
+            return method(values, s.dataset, s.contact_email, s.contact_api_key)
+        except _service.ServiceError as exc:
+            return _faults.service_fault(operation, exc.message, client=exc.client, soap=soap)
+
+    # -- SOAP ------------------------------------------------------------------------------
+
+    def _soap_fault(self, ctx: _Context, protocol: Protocol, fault: _faults.Fault) -> Response:
+        if protocol is Protocol.SOAP11:
+            code = "Client" if fault.client else "Server"
+        else:
+            code = "Sender" if fault.client else "Receiver"
+        text = _faults.render(fault, ctx.settings.errors)
+        return _response(500, _XML_TYPE[protocol], _xml.soap_fault(_SOAP_NS[protocol], code, text))
+
+    def _soap(
+        self,
+        ctx: _Context,
+        protocol: Protocol,
+        headers: dict[str, str],
+        params: dict[str, str],
+        body: bytes,
+    ) -> Response:
+        routing = (
+            "Soap11ServerProtocolHelper"
+            if protocol is Protocol.SOAP11
+            else "Soap12ServerProtocolHelper"
+        ) + ".RouteRequest ()"
+        by_action = {op.soap_action: op for op in OPERATIONS.values()}
+        if protocol is Protocol.SOAP11:
+            action = urllib.parse.unquote(headers.get("soapaction", "").strip().strip('"'))
+        else:
+            action = urllib.parse.unquote(params.get("action", ""))
+        operation = by_action.get(action) if action else None
+        if protocol is Protocol.SOAP11 and action and operation is None:
+            message = f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
+            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
+            return self._soap_fault(ctx, protocol, fault)
+
+        root = _xml.parse_request_xml(body)
+        soap_ns = _SOAP_NS[protocol]
+        if root is None or etree.QName(root).localname != "Envelope":
+            return _response(400, _EMPTY_XML, b"")
+        if root.tag != f"{{{soap_ns}}}Envelope":  # the other SOAP version: Mono answers 415
+            return _response(415, _EMPTY_XML, b"")
+        soap_body = root.find(f"{{{soap_ns}}}Body")
+        if soap_body is None:
+            return _response(400, _EMPTY_XML, b"")
+        request_el = next(iter(soap_body.iterchildren("{*}*")), None)
+        element_op = None
+        if request_el is not None and etree.QName(request_el).namespace == NAMESPACE:
+            element_op = OPERATIONS.get(etree.QName(request_el).localname)
+        if operation is None:
+            operation = element_op
+        if operation is None:
+            if action:
+                message = f"Unable to handle request. The action '{action}' was not recognized."
+            else:
+                message = (
+                    "Unable to handle request without a valid action parameter. "
+                    "Please supply a valid soap action."
+                )
+            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
+            return self._soap_fault(ctx, protocol, fault)
+        ctx.operation = operation
+        if element_op is not operation or request_el is None:
+            got = (
+                "nothing"
+                if request_el is None
+                else (
+                    f"<{etree.QName(request_el).localname} "
+                    f"xmlns='{etree.QName(request_el).namespace or ''}'>"
+                )
+            )
+            fault = _faults.Fault(
+                (
+                    _faults.Level(_faults.SOAP_EXCEPTION, "Server was unable to read request."),
+                    _faults.Level(_faults.INVALID_OPERATION, "There is an error in XML document."),
+                    _faults.Level(_faults.INVALID_OPERATION, f"{got} was not expected."),
+                ),
+                client=True,
+            )
+            return self._soap_fault(ctx, protocol, fault)
+        values: dict[str, str | None] = {}
+        for name in operation.parameters:
+            child = request_el.find(f"{{{NAMESPACE}}}{name}")
+            if child is None or child.get(f"{{{_xml.XSI_NS}}}nil") == "true":
+                values[name] = None
+            else:
+                values[name] = "".join(str(t) for t in child.itertext())
+        result = self._invoke(ctx, operation, values, soap=True)
+        if isinstance(result, _faults.Fault):
+            return self._soap_fault(ctx, protocol, result)
+        s = ctx.settings
+        envelope = _xml.soap_envelope(soap_ns, operation, result, s.nil_style, s.escape_cr)
+        return _response(200, _XML_TYPE[protocol], envelope)
+
+    # -- HTTP GET / POST ---------------------------------------------------------------
+
+    def _http(
+        self, ctx: _Context, rest: str, query: str | None, content_type: str, body: bytes
+    ) -> Response:
+        media = parse_content_type(content_type)[0]
+        operation = OPERATIONS.get(rest[1:])
+        if operation is None:
+            fault = _faults.framework_fault(
+                _faults.INVALID_OPERATION,
+                f"{rest[1:]} Web Service method name is not valid.",
+                "HttpServerProtocol.Initialize ()",
+                "ServerProtocol.SetContext (System.Type type, System.Web.HttpContext context, "
+                "System.Web.HttpRequest request, System.Web.HttpResponse response)",
+            )
+            return self._text_error(ctx, fault)
+        ctx.operation = operation
+        if query is None and media != _FORM_TYPE:
+            fault = _faults.framework_fault(
+                _faults.INVALID_OPERATION,
+                f"Request format is invalid: {content_type}.",
+                "HttpServerProtocol.ReadParameters ()",
+                "WebServiceHandler.CoreProcessRequest ()",
+            )
+            return self._text_error(ctx, fault)
+        source = query if query is not None else body.decode("utf-8", "replace")
+        pairs = urllib.parse.parse_qsl(source, keep_blank_values=True)
+        collection = "QueryString" if query is not None else "Form"
+        for name, value in pairs:
+            if _is_dangerous(value):
+                shown = f'"{value}"'
+                if len(shown) > 20:  # Mono shortens the value this way
+                    shown = shown[:16] + '..."'
+                message = (
+                    f"A potentially dangerous Request.{collection} value was detected from the "
+                    f"client ({_html_encode(f'{name}={shown}')})."
+                )
+                fault = _faults.framework_fault(
+                    "System.Web.HttpRequestValidationException",
+                    message,
+                    "HttpRequest.ValidateString (System.String key, System.String value, "
+                    "System.String name)",
+                    f"{'UrlParameterReader' if query is not None else 'HtmlFormParameterReader'}"
+                    ".Read (System.Web.HttpRequest request)",
+                    "HttpServerProtocol.ReadParameters ()",
+                )
+                return self._text_error(ctx, fault)
+        found: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            found[key] = f"{found[key]},{value}" if key in found else value
+        reader = "UrlParameterReader" if query is not None else "HtmlFormParameterReader"
+        for name in operation.parameters:
+            if name.lower() not in found:
+                fault = _faults.framework_fault(
+                    _faults.INVALID_OPERATION,
+                    f"Missing parameter: {name}.",
+                    "ValueCollectionParameterReader.Read (System.Collections.Specialized."
+                    "NameValueCollection collection)",
+                    f"{reader}.Read (System.Web.HttpRequest request)",
+                    "HttpServerProtocol.ReadParameters ()",
+                    "WebServiceHandler.CoreProcessRequest ()",
+                )
+                return self._text_error(ctx, fault)
+        values: dict[str, str | None] = {p: found[p.lower()] for p in operation.parameters}
+        result = self._invoke(ctx, operation, values, soap=False)
+        if isinstance(result, _faults.Fault):
+            return self._text_error(ctx, result)
+        s = ctx.settings
+        document = _xml.result_document(operation, result, s.nil_style, s.escape_cr)
+        return _response(200, _XML_TYPE[Protocol.HTTP_GET], document)
+
+    def _text_error(self, ctx: _Context, fault: _faults.Fault) -> Response:
+        """GET/POST errors: the exception text and a newline, as plain text."""
+        text = _faults.render(fault, ctx.settings.errors) + "\n"
+        return _response(500, "text/plain; charset=utf-8", text)

@@ -1,0 +1,162 @@
+"""The web methods' semantics, free of any wire concern.
+
+This is the contract the Mono reference server implements too (see the module docstrings of
+``pixelz.emulator``), so checks run in a fixed order and every parse rule is spelled out:
+integers are ASCII digits only that fit an Int32 (``imagesPerPage`` of any length above 100 is
+100), dates are exactly ``yyyy-MM-dd`` and valid, tickets are hyphenated Guids (any case, no
+braces or spaces). A missing SOAP parameter (``None``) behaves as an empty string. The Mono
+reference server (``tests/reference_asmx/service/Soap.cs``) implements the same list.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+
+from pixelz.emulator.dataset import Record
+
+__all__ = ["BOOM_PRODUCT_ID", "ServiceError", "get_image_status", "get_images_list"]
+
+BOOM_PRODUCT_ID = "__boom__"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100
+_INT32_MAX = 2**31 - 1
+
+_DIGITS = re.compile(r"[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HEX = "[0-9a-fA-F]"
+_GUID = re.compile(rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}")
+
+
+class ServiceError(Exception):
+    """Raised by a web method: ``client`` errors are the service's SoapExceptions, the rest
+    are unexpected server failures."""
+
+    def __init__(self, message: str, *, client: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.client = client
+
+
+def _int32(text: str) -> int | None:
+    if not _DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= _INT32_MAX else None
+
+
+def _date(text: str, name: str) -> datetime.date | None:
+    if not text:
+        return None
+    if _DATE.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ServiceError(f"Invalid {name}")
+
+
+def _fold(text: str) -> str:
+    """Ordinal ignore-case as .NET does it: simple per-character upper-casing."""
+    return "".join(c if len(u := c.upper()) != 1 else u for c in text)
+
+
+def check_credentials(values: Mapping[str, str | None], email: str, api_key: str) -> None:
+    given_email = values.get("contactEmail") or ""
+    given_key = values.get("contactAPIkey") or ""
+    if _fold(given_email) != _fold(email) or given_key != api_key:
+        raise ServiceError("Invalid contact email or API key")
+
+
+def _status(text: str, name: str) -> int | None:
+    if not text:
+        return None
+    value = _int32(text)
+    if value is None:
+        raise ServiceError(f"Invalid {name}")
+    return value
+
+
+def get_images_list(
+    values: Mapping[str, str | None], records: Sequence[Record], email: str, api_key: str
+) -> list[Record]:
+    """GetImagesList: credentials, then each parameter in WSDL order, then filter/sort/page."""
+    check_credentials(values, email, api_key)
+    v = {name: value or "" for name, value in values.items()}
+    status = _status(v.get("imageStatus", ""), "imageStatus")
+    exclude = _status(v.get("excludeImageStatus", ""), "excludeImageStatus")
+    product = v.get("productId", "")
+    from_date = _date(v.get("fromDate", ""), "fromDate")
+    to_date = _date(v.get("toDate", ""), "toDate")
+
+    page_text = v.get("page", "")
+    page = _int32(page_text) if page_text else 1
+    if page is None or page < 1:
+        raise ServiceError("Invalid page")
+
+    per_page_text = v.get("imagesPerPage", "")
+    per_page: int | None = DEFAULT_PER_PAGE
+    if per_page_text:  # any number of digits: no int() of a huge string
+        digits = per_page_text.lstrip("0")
+        valid = _DIGITS.fullmatch(per_page_text) is not None
+        per_page = (MAX_PER_PAGE if len(digits) > 3 else int(digits or "0")) if valid else None
+    if per_page is None or per_page < 1:
+        raise ServiceError("Invalid imagesPerPage")
+    per_page = min(per_page, MAX_PER_PAGE)
+
+    sort_by = v.get("sortBy", "").lower()
+    if sort_by not in ("", "id", "date", "status"):
+        raise ServiceError("Invalid sortBy")
+    descending_text = v.get("isDescending", "").lower()
+    if descending_text not in ("", "true", "false"):
+        raise ServiceError("Invalid isDescending")
+    descending = descending_text == "true"
+
+    if product == BOOM_PRODUCT_ID:
+        raise ServiceError("Simulated server failure", client=False)
+
+    selected = [
+        r
+        for r in records
+        if (status is None or r.StatusId == status)
+        and (exclude is None or r.StatusId != exclude)
+        and (not product or r.ProductId == product)
+        and (from_date is None or r.CreatedDate >= from_date)
+        and (to_date is None or r.CreatedDate <= to_date)
+    ]
+    if sort_by == "date":
+        selected.sort(key=lambda r: (r.CreatedDate, r.Id), reverse=descending)
+    elif sort_by == "status":
+        selected.sort(key=lambda r: (r.StatusId, r.Id), reverse=descending)
+    else:
+        selected.sort(key=lambda r: r.Id, reverse=descending)
+    start = (page - 1) * per_page
+    return selected[start : start + per_page]
+
+
+def parse_guid(text: str) -> uuid.UUID | None:
+    """The hyphenated ``D`` form only, any case, nothing around it."""
+    return uuid.UUID(text) if _GUID.fullmatch(text) else None
+
+
+def get_image_status(
+    values: Mapping[str, str | None], records: Sequence[Record], email: str, api_key: str
+) -> Record:
+    """GetImageStatus: by ticket if given, else by customer image id (lowest Id wins)."""
+    check_credentials(values, email, api_key)
+    ticket_text = values.get("imageTicket") or ""
+    customer_id = values.get("customerImageId") or ""
+    if ticket_text:
+        ticket = parse_guid(ticket_text)
+        if ticket is None:
+            raise ServiceError("Invalid imageTicket")
+        found = [r for r in records if r.ImageTicket == ticket]
+    elif customer_id:
+        found = [r for r in records if r.CustomerImageId == customer_id]
+    else:
+        raise ServiceError("imageTicket or customerImageId is required")
+    if not found:
+        raise ServiceError("Image not found")
+    return min(found, key=lambda r: r.Id)

@@ -1,0 +1,193 @@
+"""``?WSDL``: the service description, generated from the operation specs.
+
+Modelled line for line on the captured ``service.wsdl`` and extended to every operation in
+``OPERATIONS``; only the bindings, port types and messages of enabled protocols are listed,
+as ASMX does when configuration removes a protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS
+from pixelz.models import Protocol
+
+__all__ = ["build_wsdl"]
+
+_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<wsdl:definitions xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" '
+    'xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/" '
+    'xmlns:s1="http://microsoft.com/wsdl/types/" '
+    'xmlns:http="http://schemas.xmlsoap.org/wsdl/http/" '
+    f'xmlns:tns="{NAMESPACE}" xmlns:mime="http://schemas.xmlsoap.org/wsdl/mime/" '
+    'xmlns:tm="http://microsoft.com/wsdl/mime/textMatching/" '
+    'xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" '
+    f'targetNamespace="{NAMESPACE}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">'
+)
+
+_TYPES = {"guid": "s1:guid", "int": "s:int", "boolean": "s:boolean", "string": "s:string"}
+_HTTP = {Protocol.HTTP_GET: ("HttpGet", "GET"), Protocol.HTTP_POST: ("HttpPost", "POST")}
+
+
+def _elem(name: str, type_: str, *, required: bool = False, extra: str = "") -> str:
+    occurs = "1" if required else "0"
+    return f'<s:element minOccurs="{occurs}" maxOccurs="1" name="{name}" type="{type_}"{extra} />'
+
+
+def _schema(http_enabled: bool) -> list[str]:
+    lines = [
+        f'    <s:schema elementFormDefault="qualified" targetNamespace="{NAMESPACE}">',
+        '      <s:import namespace="http://microsoft.com/wsdl/types/" />',
+    ]
+    record_written = False
+    for op in OPERATIONS.values():
+        lines.append(f'      <s:element name="{op.name}">')
+        lines.append("        <s:complexType>\n          <s:sequence>")
+        lines.extend(f"            {_elem(p, 's:string')}" for p in op.parameters)
+        lines.append("          </s:sequence>\n        </s:complexType>\n      </s:element>")
+        lines.append(f'      <s:element name="{op.response_element}">')
+        lines.append("        <s:complexType>\n          <s:sequence>")
+        lines.append(f"            {_elem(op.result_element, 'tns:' + op.result_type)}")
+        lines.append("          </s:sequence>\n        </s:complexType>\n      </s:element>")
+        lines.append(f'      <s:complexType name="{op.result_type}">\n        <s:sequence>')
+        if op.returns_list:
+            lines.append(f"          {_elem('Images', 'tns:ArrayOf' + RECORD_ELEMENT)}")
+            lines.append("        </s:sequence>\n      </s:complexType>")
+            lines.append(f'      <s:complexType name="ArrayOf{RECORD_ELEMENT}">')
+            lines.append("        <s:sequence>")
+            lines.append(
+                f'          <s:element minOccurs="0" maxOccurs="unbounded" name="{RECORD_ELEMENT}"'
+                f' nillable="true" type="tns:{RECORD_ELEMENT}" />'
+            )
+        else:
+            lines.append(f"          {_elem(RECORD_ELEMENT, 'tns:' + RECORD_ELEMENT)}")
+        lines.append("        </s:sequence>\n      </s:complexType>")
+        if not record_written:
+            record_written = True
+            lines.append(f'      <s:complexType name="{RECORD_ELEMENT}">\n        <s:sequence>')
+            for field in RECORD_FIELDS:
+                type_ = _TYPES.get(field.xsd_type, "tns:" + field.xsd_type)
+                required = field.xsd_type in ("guid", "int", "boolean")
+                lines.append(f"          {_elem(field.wire_name, type_, required=required)}")
+            lines.append("        </s:sequence>\n      </s:complexType>")
+            lines.append('      <s:complexType name="ArrayOfString">\n        <s:sequence>')
+            lines.append(
+                '          <s:element minOccurs="0" maxOccurs="unbounded" name="string" '
+                'nillable="true" type="s:string" />'
+            )
+            lines.append("        </s:sequence>\n      </s:complexType>")
+    if http_enabled:
+        lines.extend(
+            f'      <s:element name="{op.result_type}" nillable="true" '
+            f'type="tns:{op.result_type}" />'
+            for op in OPERATIONS.values()
+        )
+    lines.append("    </s:schema>")
+    lines.append(
+        '    <s:schema elementFormDefault="qualified" '
+        'targetNamespace="http://microsoft.com/wsdl/types/">\n'
+        '      <s:simpleType name="guid">\n        <s:restriction base="s:string">\n'
+        '          <s:pattern value="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}'
+        '-[0-9a-fA-F]{12}" />\n        </s:restriction>\n      </s:simpleType>\n    </s:schema>'
+    )
+    return lines
+
+
+def _messages(soap: bool, http: list[str]) -> list[str]:
+    """Grouped by protocol, then operation, as ASMX orders them."""
+    lines = []
+    for op in OPERATIONS.values() if soap else ():
+        for suffix, element in (("SoapIn", op.name), ("SoapOut", op.response_element)):
+            lines.append(f'  <wsdl:message name="{op.name}{suffix}">')
+            lines.append(f'    <wsdl:part name="parameters" element="tns:{element}" />')
+            lines.append("  </wsdl:message>")
+    for kind in http:
+        for op in OPERATIONS.values():
+            lines.append(f'  <wsdl:message name="{op.name}{kind}In">')
+            lines.extend(f'    <wsdl:part name="{p}" type="s:string" />' for p in op.parameters)
+            lines.append("  </wsdl:message>")
+            lines.append(f'  <wsdl:message name="{op.name}{kind}Out">')
+            lines.append(f'    <wsdl:part name="Body" element="tns:{op.result_type}" />')
+            lines.append("  </wsdl:message>")
+    return lines
+
+
+def _port_types(soap: bool, http: list[str]) -> list[str]:
+    lines = []
+    for kind, msg in ([("Soap", "Soap")] if soap else []) + [(k, k) for k in http]:
+        lines.append(f'  <wsdl:portType name="Soap{kind}">')
+        for op in OPERATIONS.values():
+            lines.append(f'    <wsdl:operation name="{op.name}">')
+            lines.append(f'      <wsdl:input message="tns:{op.name}{msg}In" />')
+            lines.append(f'      <wsdl:output message="tns:{op.name}{msg}Out" />')
+            lines.append("    </wsdl:operation>")
+        lines.append("  </wsdl:portType>")
+    return lines
+
+
+def _soap_binding(prefix: str, name: str) -> list[str]:
+    lines = [
+        f'  <wsdl:binding name="{name}" type="tns:SoapSoap">',
+        f'    <{prefix}:binding transport="http://schemas.xmlsoap.org/soap/http" />',
+    ]
+    for op in OPERATIONS.values():
+        lines += [
+            f'    <wsdl:operation name="{op.name}">',
+            f'      <{prefix}:operation soapAction="{op.soap_action}" style="document" />',
+            f'      <wsdl:input>\n        <{prefix}:body use="literal" />\n      </wsdl:input>',
+            f'      <wsdl:output>\n        <{prefix}:body use="literal" />\n      </wsdl:output>',
+            "    </wsdl:operation>",
+        ]
+    lines.append("  </wsdl:binding>")
+    return lines
+
+
+def _http_binding(kind: str, verb: str) -> list[str]:
+    lines = [
+        f'  <wsdl:binding name="Soap{kind}" type="tns:Soap{kind}">',
+        f'    <http:binding verb="{verb}" />',
+    ]
+    encoding = (
+        "<http:urlEncoded />"
+        if verb == "GET"
+        else '<mime:content type="application/x-www-form-urlencoded" />'
+    )
+    for op in OPERATIONS.values():
+        lines += [
+            f'    <wsdl:operation name="{op.name}">',
+            f'      <http:operation location="/{op.name}" />',
+            f"      <wsdl:input>\n        {encoding}\n      </wsdl:input>",
+            '      <wsdl:output>\n        <mime:mimeXml part="Body" />\n      </wsdl:output>',
+            "    </wsdl:operation>",
+        ]
+    lines.append("  </wsdl:binding>")
+    return lines
+
+
+def build_wsdl(location: str, enabled: Collection[Protocol]) -> bytes:
+    """The WSDL for the protocols in ``enabled``, with ports at ``location``."""
+    soap = Protocol.SOAP11 in enabled or Protocol.SOAP12 in enabled
+    http = [_HTTP[p][0] for p in (Protocol.HTTP_GET, Protocol.HTTP_POST) if p in enabled]
+    lines = [_HEAD, "  <wsdl:types>", *_schema(bool(http)), "  </wsdl:types>"]
+    lines += _messages(soap, http)
+    lines += _port_types(soap, http)
+    ports = []
+    if Protocol.SOAP11 in enabled:
+        lines += _soap_binding("soap", "SoapSoap")
+        ports.append(("SoapSoap", "soap"))
+    if Protocol.SOAP12 in enabled:
+        lines += _soap_binding("soap12", "SoapSoap12")
+        ports.append(("SoapSoap12", "soap12"))
+    for protocol in (Protocol.HTTP_GET, Protocol.HTTP_POST):
+        if protocol in enabled:
+            kind, verb = _HTTP[protocol]
+            lines += _http_binding(kind, verb)
+            ports.append((f"Soap{kind}", "http"))
+    lines.append('  <wsdl:service name="Soap">')
+    for name, prefix in ports:
+        lines.append(f'    <wsdl:port name="{name}" binding="tns:{name}">')
+        lines.append(f'      <{prefix}:address location="{location}" />')
+        lines.append("    </wsdl:port>")
+    lines.append("  </wsdl:service>\n</wsdl:definitions>")
+    return "\n".join(lines).encode("utf-8")
