@@ -14,6 +14,7 @@ connection reset or broken stream              yes       next protocol (a firewa
 408, 429, 502, 503, 504                        yes       APIError carrying the status
 SOAP fault, ASMX error text                    no        APIError, no fallback
 block page, other status, non-XML body         no        next protocol (ProtocolBlockedError)
+GET/POST markup that ASP.NET would reject      not sent  next protocol (ProtocolBlockedError)
 malformed or hostile XML                       no        next protocol (ResponseParseError)
 =============================================  ========  ====================================
 
@@ -42,6 +43,7 @@ from .errors import (
     APIError,
     NetworkError,
     PixelzError,
+    ProtocolBlockedError,
     RequestTimeoutError,
     ResponseParseError,
 )
@@ -238,7 +240,10 @@ def _attempt(
     op, protocol = call.operation.name, transport.protocol
     where: dict[str, Any] = {"operation": op, "protocol": protocol}
     for attempt in range(retry.max_retries + 1):
-        request = transport.build_request(call, base_url)
+        try:
+            request = transport.build_request(call, base_url)
+        except ProtocolBlockedError as exc:
+            return exc, True
         started = time.perf_counter()
         feedback = yield Send(request)
         elapsed = time.perf_counter() - started

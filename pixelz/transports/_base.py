@@ -29,7 +29,11 @@ class Transport(abc.ABC):
 
     @abc.abstractmethod
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
-        """The request that performs ``call`` against the service at ``base_url``."""
+        """The request that performs ``call`` against the service at ``base_url``.
+
+        Raise :class:`pixelz.ProtocolBlockedError` when this protocol cannot carry the
+        call (the client then moves on to the next protocol without sending anything).
+        """
 
     def parse_response(self, call: Call, response: httpx.Response) -> tuple[ImageStatus, ...]:
         """The records in a read ``response``, or raise a :class:`pixelz.PixelzError`."""

@@ -6,18 +6,34 @@ ones are sent as empty values, which the service reads exactly like empty SOAP e
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import httpx
 
 from .._operations import Call
+from ..errors import ProtocolBlockedError
 from ..models import Protocol
 from ._base import Transport, operation_url
 
 __all__ = ["HttpGetTransport", "HttpPostTransport"]
 
+# ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString) rejects form
+# and query values holding "<" before a letter, "!", "/" or "?", or "&#". SOAP bodies are
+# not validated, so such a value is sent over SOAP instead of failing with a localized
+# 500 text that would read like a service error.
+_DANGEROUS = re.compile(r"<[A-Za-z!/?]|&#")
 
-def _form(call: Call) -> str:
+
+def _form(call: Call, protocol: Protocol) -> str:
+    for name, value in call.items:
+        if _DANGEROUS.search(value):
+            raise ProtocolBlockedError(
+                f"the value of {name} looks like markup, which ASP.NET request validation "
+                "rejects on HTTP GET and POST (not sent)",
+                operation=call.operation.name,
+                protocol=protocol,
+            )
     return urllib.parse.urlencode(call.items)
 
 
@@ -31,7 +47,7 @@ class HttpPostTransport(Transport):
             "POST",
             operation_url(base_url, call),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
-            content=_form(call).encode("ascii"),
+            content=_form(call, self.protocol).encode("ascii"),
         )
 
 
@@ -42,5 +58,6 @@ class HttpGetTransport(Transport):
     protocol = Protocol.HTTP_GET
 
     def build_request(self, call: Call, base_url: httpx.URL) -> httpx.Request:
-        url = operation_url(base_url, call).copy_with(query=_form(call).encode("ascii"))
+        query = _form(call, self.protocol).encode("ascii")
+        url = operation_url(base_url, call).copy_with(query=query)
         return httpx.Request("GET", url)

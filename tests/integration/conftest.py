@@ -5,6 +5,10 @@
 - ``reference_server_remote``: instance "all", but the host reports the caller as 192.0.2.10,
   so ASP.NET treats it as a remote caller (error texts without type names or stack traces).
 - ``reference_dataset``: the records the servers serve (list of dicts, sorted by Id).
+- ``emulator_server`` / ``emulator_server_local`` / ``emulator_server_soap_only``: the in-package
+  emulator loaded with the same data set (remote / local error detail; GET/POST disabled).
+- ``server`` / ``soap_only_server`` / ``fault_server``: parametrized over the reference service
+  and the emulator (``ServerUnderTest``), so one test checks both and their parity.
 
 Without Mono these skip, except when env CI=true, where they fail.
 """
@@ -19,9 +23,13 @@ from typing import Any
 import pytest
 
 try:
+    from ._reference import DATASET_PATH as DATASET_FILE
     from ._reference import ReferenceServer, load_dataset, start_or_skip
 except ImportError:  # tests/integration is not a package
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _reference import (  # type: ignore[import-not-found,no-redef]
+        DATASET_PATH as DATASET_FILE,
+    )
     from _reference import (  # type: ignore[import-not-found,no-redef]
         ReferenceServer,
         load_dataset,
@@ -70,3 +78,98 @@ def reference_server_remote(tmp_path_factory: pytest.TempPathFactory) -> Iterato
 @pytest.fixture(scope="session")
 def reference_dataset() -> list[dict[str, Any]]:
     return load_dataset()
+
+
+# --------------------------------------------------------------------------- servers under test
+#
+# ``server`` / ``soap_only_server`` run a test against the Mono reference service AND the
+# in-package emulator (pixelz.emulator), both loaded with tests/reference_asmx/dataset.json and
+# the demo credentials, so every such test also checks that the two agree.
+
+
+class ServerUnderTest:
+    """A running service: ``kind`` ("reference", "reference-remote", "emulator", ...),
+    ``base_url``, and ``errors`` ("local": .NET detail in errors, "remote": bare messages)."""
+
+    def __init__(self, kind: str, base_url: str, errors: str) -> None:
+        self.kind = kind
+        self.base_url = base_url
+        self.errors = errors
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.base_url}>"
+
+
+SERVER_KINDS = [pytest.param("reference", marks=pytest.mark.reference), "emulator"]
+
+
+def _emulator_modules() -> tuple[Any, Any]:
+    try:
+        from pixelz.emulator import serve
+        from pixelz.emulator.dataset import load_json
+    except ImportError as exc:
+        pytest.skip(f"pixelz.emulator is not importable yet ({exc}); emulator parity not run")
+    return serve, load_json
+
+
+def _emulate(**knobs: Any) -> Iterator[str]:
+    serve, load_json = _emulator_modules()
+    records = load_json(Path(DATASET_FILE).read_text(encoding="utf-8"))
+    with serve(dataset=records, **knobs) as emulator:
+        yield emulator.base_url
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[str]:
+    """Base URL of an emulator with every protocol, the reference data set, remote errors."""
+    yield from _emulate(errors="remote")
+
+
+@pytest.fixture(scope="session")
+def emulator_server_local() -> Iterator[str]:
+    """Like ``emulator_server`` but with local (.NET type + stack trace) error detail."""
+    yield from _emulate(errors="local")
+
+
+@pytest.fixture(scope="session")
+def emulator_server_soap_only() -> Iterator[str]:
+    """The emulator counterpart of ``reference_server_soap_only``: GET/POST disabled."""
+    yield from _emulate(enabled_protocols="soap11,soap12", errors="remote")
+
+
+@pytest.fixture(scope="session", params=SERVER_KINDS)
+def server(request: pytest.FixtureRequest) -> ServerUnderTest:
+    """All four protocols enabled: the reference service (local caller) or the emulator."""
+    if request.param == "reference":
+        return ServerUnderTest("reference", request.getfixturevalue("reference_server"), "local")
+    return ServerUnderTest("emulator", request.getfixturevalue("emulator_server"), "remote")
+
+
+@pytest.fixture(scope="session", params=SERVER_KINDS)
+def soap_only_server(request: pytest.FixtureRequest) -> ServerUnderTest:
+    """HTTP GET and HTTP POST disabled on the server: reference instance B or the emulator."""
+    if request.param == "reference":
+        url = request.getfixturevalue("reference_server_soap_only")
+        return ServerUnderTest("reference-soap-only", url, "remote")
+    url = request.getfixturevalue("emulator_server_soap_only")
+    return ServerUnderTest("emulator-soap-only", url, "remote")
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param("reference", marks=pytest.mark.reference),
+        pytest.param("reference-remote", marks=pytest.mark.reference),
+        "emulator",
+        "emulator-local",
+    ],
+)
+def fault_server(request: pytest.FixtureRequest) -> ServerUnderTest:
+    """Every protocol enabled, with both error-detail styles of both implementations."""
+    fixture, errors = {
+        "reference": ("reference_server", "local"),
+        "reference-remote": ("reference_server_remote", "remote"),
+        "emulator": ("emulator_server", "remote"),
+        "emulator-local": ("emulator_server_local", "local"),
+    }[request.param]
+    return ServerUnderTest(request.param, request.getfixturevalue(fixture), errors)
