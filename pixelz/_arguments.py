@@ -144,7 +144,7 @@ def _status(name: str, value: object) -> str:
         return str(int(value))
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_").replace(" ", "_")
-        if key.isdigit():
+        if key.isascii() and key.isdigit():  # "²".isdigit() holds, yet int("²") fails
             return str(int(key))
         if key in Status.__members__:
             return str(Status[key].value)

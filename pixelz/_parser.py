@@ -26,6 +26,7 @@ import io
 import re
 import urllib.parse
 import uuid
+import xml.sax.saxutils
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +81,7 @@ class _Reader:
         self.content_type = response.headers.get("content-type", "")
         self.mime = self.content_type.split(";", 1)[0].strip().lower()
         self.body = response.content
+        self.restore: Callable[[str], str] | None = None
 
     # -- errors ----------------------------------------------------------------------
 
@@ -87,11 +89,13 @@ class _Reader:
         return {"operation": self.call.operation.name, "protocol": self.protocol}
 
     def unreadable(self, reason: str) -> ResponseParseError:
+        # The reason may quote the body (lxml names the tags it choked on): redact it too.
+        reason = redact(reason, self.call)
         return ResponseParseError(
             f"{reason} (HTTP {self.status}, {self.content_type or 'no content type'})",
             status_code=self.status,
             content_type=self.content_type or None,
-            snippet=redact(self.body[:_SNIPPET].decode("utf-8", "replace"), self.call),
+            snippet=_snippet(self.body, self.call),
             **self._where(),
         )
 
@@ -110,7 +114,10 @@ class _Reader:
     # -- classification ----------------------------------------------------------------
 
     def read(self) -> tuple[ImageStatus, ...]:
-        head = self.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        # Markup checks run on a UTF-8 view, so a UTF-16 document is still seen as XML
+        # (and its DTD still refused); the parser itself reads the original bytes.
+        probe, transcoded = _utf8_view(self.body)
+        head = probe[:512].lstrip(b" \t\r\n").lower()
         if self.status == 500 and self.mime == "text/plain":
             raise self._api_error(self.body.decode("utf-8", "replace"), None)
         if self.mime in ("text/html", "application/xhtml+xml") or _looks_like_html(head):
@@ -119,14 +126,17 @@ class _Reader:
             raise self._blocked(f"unexpected HTTP status {self.status}")
         if not head.startswith(b"<") or (self.mime and self.mime not in _XML_TYPES):
             raise self._blocked("a non-XML body where XML was due")
-        if b"<!DOCTYPE" in self.body or b"<!ENTITY" in self.body:
+        if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
             raise self.unreadable("response carries a DTD, refused")
-        return self._parse_xml()
+        # A transcoded document is parsed as UTF-8 whatever its declaration says (libxml2's
+        # incremental parser does not detect UTF-32 on its own).
+        return self._parse_xml(probe if transcoded else self.body, transcoded)
 
     # -- XML ------------------------------------------------------------------------------
 
-    def _parse_xml(self) -> tuple[ImageStatus, ...]:
-        body, restore = _neutralize_control_refs(self.body)
+    def _parse_xml(self, document: bytes, transcoded: bool) -> tuple[ImageStatus, ...]:
+        body, restore = _neutralize_control_refs(document)
+        self.restore = restore
         records: list[ImageStatus] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
         events = etree.iterparse(
@@ -139,6 +149,7 @@ class _Reader:
             huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            encoding="utf-8" if transcoded else None,
         )
         for _, element in events:
             parent = element.getparent()
@@ -174,10 +185,19 @@ class _Reader:
                 raise self.unreadable("empty SOAP Body")
             if response.tag == f"{{{soap_ns}}}Fault":
                 raise self._fault(response, soap_ns)
-            if not _in_service_ns(response.tag):
+            operation = self.call.operation
+            if response.tag != _T + operation.response_element:
                 raise self.unreadable(f"unexpected element {response.tag} in the SOAP Body")
             result = _first_element(response)
+            if result is not None and result.tag != _T + operation.result_element:
+                raise self.unreadable(f"unexpected element {result.tag} in {response.tag}")
         elif _in_service_ns(root.tag):
+            # The GET/POST root is named after the .NET return type. GetImagesList's is
+            # known from real captures and checked, so that another document is never read
+            # as an empty page; the others are not pinned down (any root in the namespace).
+            operation = self.call.operation
+            if operation.returns_list and root.tag != _T + operation.result_type:
+                raise self.unreadable(f"unexpected document root {root.tag}")
             result = root
         elif isinstance(root.tag, str) and root.tag.rpartition("}")[2].lower() == "html":
             raise self._blocked("an HTML page instead of XML")
@@ -203,7 +223,34 @@ class _Reader:
             chosen = (english or texts or [None])[0]
             text = chosen.text if chosen is not None else None
         code = code.strip().rpartition(":")[2] if code and code.strip() else None
+        if text and self.restore is not None:
+            text = self.restore(text)
         return self._api_error(text or "", code)
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _utf8_view(body: bytes) -> tuple[bytes, bool]:
+    """``body`` without a byte order mark, transcoded to UTF-8 if it is UTF-16/32 (by BOM,
+    or by a leading ``<`` padded with NULs); the flag says whether it was transcoded."""
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            rest = body[len(bom):]
+            if codec == "utf-8":
+                return rest, False
+            return rest.decode(codec, "replace").encode("utf-8"), True
+    for start, codec in ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                         (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if body.startswith(start):
+            return body.decode(codec, "replace").encode("utf-8"), True
+    return body, False
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -236,13 +283,15 @@ def _boolean(element: Any) -> bool:
         return True
     if text in ("false", "0"):
         return False
-    raise ValueError(f"IsPaid is not an xsd:boolean: {text[:20]!r}")
+    # The value is not quoted: a server could echo the key there, and a cut key would
+    # escape redaction.
+    raise ValueError("IsPaid is not an xsd:boolean")
 
 
 def _integer(element: Any) -> int:
     text = (element.text or "").strip()
     if not (text.isascii() and text.lstrip("+-").isdigit()):
-        raise ValueError(f"StatusId is not an xsd:int: {text[:20]!r}")
+        raise ValueError("StatusId is not an xsd:int")
     return int(text)
 
 
@@ -348,10 +397,25 @@ _TYPE_PREFIX = re.compile(r"^(?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|F
 
 
 def redact(text: str, call: Call) -> str:
-    """Remove the API key (plain or URL-encoded) from text built out of a response."""
+    """Remove the API key (plain, URL-encoded or XML-escaped) from text built out of a
+    response."""
     key = call.api_key
     if not key:
         return text
-    for form in {key, urllib.parse.quote_plus(key), urllib.parse.quote(key, safe="")}:
+    forms = {
+        key,
+        urllib.parse.quote_plus(key),
+        urllib.parse.quote(key, safe=""),
+        xml.sax.saxutils.escape(key),
+        xml.sax.saxutils.escape(key, {'"': "&quot;", "'": "&apos;"}),
+    }
+    for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "***")
     return text
+
+
+def _snippet(body: bytes, call: Call) -> str:
+    """The start of ``body``, redacted before it is cut so no part of the key survives."""
+    size = _SNIPPET * 4 + 12 * len(call.api_key)
+    window = _utf8_view(body[: size * 4])[0][:size].decode("utf-8", "replace")
+    return redact(window, call)[:_SNIPPET]

@@ -1,0 +1,1 @@
+"""Unit tests: respx-mocked wire exchanges, no network, no emulator."""
