@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._client import Client
+from ._version import __version__
 from .compare import ProtocolComparison, ProtocolResult
 from .errors import (
     AllProtocolsFailedError,
@@ -25,7 +26,6 @@ from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
 
-__version__ = "0.1.0"
 
 __all__ = [
     "APIError",

@@ -15,6 +15,7 @@ import httpx
 
 from ._core import (
     ITER_PER_PAGE,
+    USER_AGENT,
     ClientCore,
     DateArg,
     PageWalk,
@@ -69,7 +70,7 @@ class AsyncClient(ClientCore):
             raise InvalidArgumentError("http_client must be an httpx.AsyncClient")
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
-            timeout=self._timeout, follow_redirects=False
+            timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -198,7 +199,7 @@ class AsyncClient(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
 
     async def _send(self, request: httpx.Request, call: Call) -> httpx.Response | Failure:
-        request.extensions["timeout"] = self._timeout.as_dict()
+        request = self._prepare(request, self._http)
         limit = self._max_response_size
         started = time.monotonic()
         try:

@@ -11,6 +11,7 @@ import httpx
 
 from ._core import (
     ITER_PER_PAGE,
+    USER_AGENT,
     ClientCore,
     DateArg,
     PageWalk,
@@ -66,7 +67,9 @@ class Client(ClientCore):
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise InvalidArgumentError("http_client must be an httpx.Client")
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=self._timeout, follow_redirects=False)
+        self._http = http_client or httpx.Client(
+            timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -224,7 +227,7 @@ class Client(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
 
     def _send(self, request: httpx.Request, call: Call) -> httpx.Response | Failure:
-        request.extensions["timeout"] = self._timeout.as_dict()
+        request = self._prepare(request, self._http)
         limit = self._max_response_size
         started = time.monotonic()
         try:

@@ -29,6 +29,7 @@ from ._policy import (
     Stats,
     execute,
 )
+from ._version import __version__
 from .compare import ProtocolComparison, ProtocolResult, outcome_of
 from .errors import InvalidArgumentError, PixelzError, ResponseParseError
 from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
@@ -36,6 +37,7 @@ from .transports import Transport, default_transport
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "USER_AGENT",
     "ClientCore",
     "DateArg",
     "PageWalk",
@@ -48,6 +50,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.pixelz.com/soap.asmx"
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 ITER_PER_PAGE = 100
+USER_AGENT = f"pixelz/{__version__} python-httpx/{httpx.__version__}"
 
 ProtocolsArg = Protocol | str | Transport | Sequence[Protocol | str | Transport] | None
 TimeoutArg = float | httpx.Timeout
@@ -119,6 +122,19 @@ class ClientCore:
     def _plan(self, call: Call) -> Plan:
         return execute(call, self._base_url, self._transports, self._retry,
                        selector=self._selector, rng=self._rng)
+
+    def _prepare(
+        self, request: httpx.Request, http: httpx.Client | httpx.AsyncClient
+    ) -> httpx.Request:
+        """The transport's request with the http client's defaults (headers such as
+        User-Agent, cookies) merged in, and this client's timeout."""
+        return http.build_request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=request.content,
+            timeout=self._timeout,
+        )
 
     def _list_call(self, query: ListQuery, page: int) -> Call:
         return query.call(self._credentials, page)

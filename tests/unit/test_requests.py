@@ -37,6 +37,10 @@ XSI_XSD = (
 )
 
 
+
+# What httpx adds to every request of a pixelz-owned client.
+STANDARD = {"host", "accept", "accept-encoding", "connection", "user-agent"}
+
 def _one_request(router: respx.MockRouter, client: pixelz.Client, **query: object) -> httpx.Request:
     route = router.route().mock(side_effect=serve([]))
     client.list_images(**query)  # type: ignore[arg-type]
@@ -68,7 +72,8 @@ def test_soap11_request_exact(router: respx.MockRouter, make_client) -> None:
     ).encode()
     assert request.content == body
     assert request.headers["Content-Length"] == str(len(body))
-    assert set(request.headers) == {"host", "content-type", "soapaction", "content-length"}
+    assert set(request.headers) == STANDARD | {"content-type", "soapaction", "content-length"}
+    assert request.headers["User-Agent"].startswith("pixelz/")
 
 
 @pytest.mark.parametrize(("protocol", "capture"), [
@@ -116,7 +121,7 @@ def test_http_post_request_exact(router: respx.MockRouter, make_client) -> None:
         b"&excludeImageStatus=&productId=&fromDate=&toDate=&page=1&imagesPerPage="
         b"&sortBy=&isDescending="
     )
-    assert set(request.headers) == {"host", "content-type", "content-length"}
+    assert set(request.headers) == STANDARD | {"content-type", "content-length"}
 
 
 def test_http_get_request_exact(router: respx.MockRouter, make_client) -> None:
@@ -334,3 +339,18 @@ def test_ok_response_helper_content_types() -> None:
     assert ok_response(Protocol.SOAP12, []).headers["content-type"].startswith(
         "application/soap+xml"
     )
+
+
+def test_user_http_client_headers_and_cookies_are_applied(router: respx.MockRouter) -> None:
+    route = router.route().mock(side_effect=serve([]))
+    http = httpx.Client(headers={"X-Team": "retouch", "User-Agent": "acme/1.0"},
+                        cookies={"session": "abc"})
+    with pixelz.Client("a@example.com", "key", base_url=BASE_URL, protocols="soap11",
+                       max_retries=0, http_client=http) as client:
+        client.list_images()
+    sent = route.calls.last.request
+    assert sent.headers["X-Team"] == "retouch"
+    assert sent.headers["User-Agent"] == "acme/1.0"
+    assert "session=abc" in sent.headers["Cookie"]
+    assert sent.headers["SOAPAction"] == '"http://removethebackground.com/GetImagesList"'
+    http.close()
