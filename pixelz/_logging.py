@@ -50,7 +50,14 @@ _FILTER = _RedactKey()
 
 
 def install_redaction() -> None:
-    """Attach the filter to each logger that can see a request URL (idempotent)."""
+    """Attach the filter to each logger that can see a request URL (idempotent).
+
+    Also gives the ``pixelz`` logger a NullHandler, as libraries should: an application
+    without logging configured does not get fallback warnings on stderr by default.
+    """
+    library = logging.getLogger("pixelz")
+    if not any(isinstance(h, logging.NullHandler) for h in library.handlers):
+        library.addHandler(logging.NullHandler())
     for name in _LOGGERS:
         log = logging.getLogger(name)
         if _FILTER not in log.filters:

@@ -73,7 +73,7 @@ DEFAULT_COOLDOWN = 300.0
 class RetryPolicy:
     """Exponential backoff with jitter: ``min(initial * 2**n, max_delay)``, less up to a
     quarter at random so that clients do not retry in lockstep. ``Retry-After`` is
-    honoured up to ``max_retry_after`` seconds."""
+    honoured, capped at ``max_retry_after`` seconds."""
 
     max_retries: int = 2
     initial_delay: float = 0.5
@@ -82,8 +82,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: str | None, rng: random.Random) -> float:
         hinted = _retry_after_seconds(retry_after)
-        if hinted is not None and 0 <= hinted <= self.max_retry_after:
-            return hinted
+        if hinted is not None and hinted >= 0:
+            return min(hinted, self.max_retry_after)
         backoff = min(self.initial_delay * 2.0**attempt, self.max_delay)
         return backoff * (1 - 0.25 * rng.random())
 

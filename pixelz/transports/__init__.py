@@ -1,12 +1,15 @@
 """Pluggable protocol transports; see :class:`Transport` for the contract."""
 
+from .._operations import Call, Operation
 from ._base import Transport
 from ._http import HttpGetTransport, HttpPostTransport
 from ._soap import Soap11Transport, Soap12Transport
 
 __all__ = [
+    "Call",
     "HttpGetTransport",
     "HttpPostTransport",
+    "Operation",
     "Soap11Transport",
     "Soap12Transport",
     "Transport",

@@ -162,7 +162,8 @@ def test_plugin_registers_with_pytest(tmp_path: Path) -> None:
         )
     )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "pixelz.emulator.pytest_plugin",
+        # No "-p": the installed package's pytest11 entry point registers the plugin.
+        [sys.executable, "-m", "pytest", "-q",
          "-p", "no:cacheprovider", "-o", "addopts=", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False,
         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parents[2])},

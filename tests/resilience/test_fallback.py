@@ -111,18 +111,35 @@ def test_503_with_retry_after_is_retried(routes: Routes, no_sleep: list[float]) 
     assert no_sleep == [2.0]
 
 
-def test_retry_after_is_capped_and_backoff_has_jitter(
-    routes: Routes, no_sleep: list[float]
-) -> None:
+def test_retry_after_is_capped(routes: Routes, no_sleep: list[float]) -> None:
     routes.answer["soap11"] = lambda: httpx.Response(429, headers={"Retry-After": "3600"})
-    with make(max_retries=3) as client, pytest.raises(pixelz.APIError) as info:
+    with make(max_retries=2) as client, pytest.raises(pixelz.APIError) as info:
         client.list_images()
     assert info.value.status_code == 429
-    assert routes.calls["soap11"] == 4 and routes.calls["soap12"] == 0
-    # The hour-long hint is ignored; exponential backoff (0.5, 1, 2 s) less up to 25 %.
+    assert routes.calls["soap11"] == 3 and routes.calls["soap12"] == 0
+    assert no_sleep == [60.0, 60.0]  # an hour-long hint waits the 60 s cap
+
+
+def test_backoff_is_exponential_with_jitter(routes: Routes, no_sleep: list[float]) -> None:
+    routes.answer["soap11"] = lambda: httpx.Response(502)
+    with make(max_retries=3) as client, pytest.raises(pixelz.APIError):
+        client.list_images()
+    # No Retry-After: 0.5, 1, 2 s, each less up to 25 % at random.
     assert len(no_sleep) == 3
     for slept, base in zip(no_sleep, (0.5, 1.0, 2.0), strict=True):
         assert base * 0.75 <= slept <= base
+
+
+def test_retry_after_http_date(routes: Routes, no_sleep: list[float]) -> None:
+    import email.utils
+    import time
+
+    when = email.utils.formatdate(time.time() + 5, usegmt=True)
+    answers = iter([httpx.Response(503, headers={"Retry-After": when}), ok("soap11")])
+    routes.answer["soap11"] = lambda: next(answers)
+    with make() as client:
+        client.list_images()
+    assert len(no_sleep) == 1 and 3.0 <= no_sleep[0] <= 5.0
 
 
 @pytest.mark.parametrize("status", [408, 429, 502, 503, 504])

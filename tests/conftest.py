@@ -1,4 +1,6 @@
-"""Integration fixtures: the reference ASMX server (Mono System.Web.Services on loopback).
+"""Shared fixtures, here so every test folder gets the same session servers.
+
+The reference ASMX server (Mono System.Web.Services on loopback):
 
 - ``reference_server``: instance "all" (SOAP 1.1, SOAP 1.2, HTTP GET, HTTP POST), base URL.
 - ``reference_server_soap_only``: instance "soap-only" (GET/POST removed, customErrors On).
@@ -15,26 +17,14 @@ Without Mono these skip, except when env CI=true, where they fail.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-try:
-    from ._reference import DATASET_PATH as DATASET_FILE
-    from ._reference import ReferenceServer, load_dataset, start_or_skip
-except ImportError:  # tests/integration is not a package
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _reference import (  # type: ignore[import-not-found,no-redef]
-        DATASET_PATH as DATASET_FILE,
-    )
-    from _reference import (  # type: ignore[import-not-found,no-redef]
-        ReferenceServer,
-        load_dataset,
-        start_or_skip,
-    )
+from .integration._reference import DATASET_PATH as DATASET_FILE
+from .integration._reference import ReferenceServer, load_dataset, start_or_skip
 
 
 def _serve(

@@ -1,0 +1,893 @@
+"""The ``pixelz`` command line (DESIGN §7): list and look up images, compare protocols, and
+run the local emulator.
+
+Credentials come from ``PIXELZ_CONTACT_EMAIL`` / ``PIXELZ_CONTACT_API_KEY`` only and are never
+printed. Exit codes: 0 success, 1 API or network error (one line on stderr), 2 usage error.
+The emulator is imported only for ``--emulator`` and ``pixelz emulator``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from . import __version__
+from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE
+from ._core import DEFAULT_BASE_URL
+from .errors import InvalidArgumentError, PixelzError
+from .models import ImageStatus, Protocol, SortBy, Status
+
+if TYPE_CHECKING:
+    from ._client import Client
+    from .compare import ProtocolComparison
+
+__all__ = ["FIELDS", "main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+FORMATS = ("table", "json", "ndjson", "csv")
+#: The record fields of every output format, in this order (the ImageStatus attributes).
+FIELDS = (
+    "image_ticket",
+    "customer_image_id",
+    "product_id",
+    "status_name",
+    "status_id",
+    "is_paid",
+    "thumbnail_image_url",
+    "final_image_urls",
+)
+PROGRESS_INTERVAL = 0.1  # seconds between progress redraws
+
+_PROG = "pixelz"
+
+
+class _UsageError(Exception):
+    """A usage problem found after parsing (exit 2)."""
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    secrets = _secrets()
+    try:
+        args = _parse(args_list)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        with _logging(args.verbose, secrets):
+            result: int = args.handler(args)
+        return result
+    except (_UsageError, InvalidArgumentError) as exc:
+        return _fail(str(exc), EXIT_USAGE, secrets)
+    except PixelzError as exc:
+        return _fail(str(exc), EXIT_ERROR, secrets)
+    except KeyboardInterrupt:
+        _stderr_line("interrupted", secrets)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``pixelz ... | head``): not an error; silence the final flush.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # a bug: still one line, still redacted
+        if os.environ.get("PIXELZ_DEBUG"):
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set PIXELZ_DEBUG=1 for a traceback)",
+            EXIT_ERROR,
+            secrets,
+        )
+
+
+@contextlib.contextmanager
+def _logging(verbosity: int, secrets: Sequence[str]) -> Iterator[None]:
+    """Fallback warnings (-v) and per-attempt debug lines (-vv) on stderr; silent by
+    default, so an error stays one line. The logger is restored afterwards."""
+    import logging
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            _stderr_line(f"{record.levelname.lower()}: {record.getMessage()}", secrets)
+
+    logger = logging.getLogger("pixelz")
+    saved = logger.propagate, logger.level
+    handler = Handler() if verbosity else logging.NullHandler()
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved[0]
+        logger.setLevel(saved[1])
+
+
+def _secrets() -> tuple[str, ...]:
+    key = os.environ.get(ENV_API_KEY)
+    return (key,) if key else ()
+
+
+def _fail(message: str, code: int, secrets: Sequence[str]) -> int:
+    _stderr_line(f"error: {message}", secrets)
+    return code
+
+
+def _stderr_line(message: str, secrets: Sequence[str]) -> None:
+    line = " ".join(message.split())  # one line, whatever the message holds
+    for secret in secrets:
+        line = line.replace(secret, "***")
+    sys.stderr.write(f"{_PROG}: {neutralize(line)}\n")
+    sys.stderr.flush()
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+_MAIN_EXAMPLES = """\
+examples:
+  pixelz --emulator images list                    demo data, no account needed
+  pixelz --emulator images list --all --format ndjson
+  pixelz --emulator compare --status delivered
+  pixelz emulator --port 8080                      serve the emulator on loopback
+
+  export PIXELZ_CONTACT_EMAIL=you@example.com PIXELZ_CONTACT_API_KEY=...
+  pixelz images list --status delivered --per-page 20
+
+credentials: PIXELZ_CONTACT_EMAIL and PIXELZ_CONTACT_API_KEY (environment only).
+exit codes: 0 success, 1 API or network error, 2 usage error.
+"""
+
+_LIST_EXAMPLES = """\
+examples:
+  pixelz --emulator images list --status delivered --sort-by date --desc
+  pixelz --emulator images list --from 2026-03-01 --to 2026-03-31 --format csv
+  pixelz --emulator images list --all --format ndjson > images.ndjson
+
+Statuses: a numeric id or a name (new, in_production, production_finished, delivered).
+"""
+
+_GET_EXAMPLES = """\
+examples:
+  pixelz images get 6f1c2d3e-0000-4000-8000-000000000001
+  pixelz --emulator images get --customer-image-id sku-08726 --format json
+"""
+
+_COMPARE_EXAMPLES = """\
+examples:
+  pixelz --emulator compare
+  pixelz --emulator compare --status delivered --per-page 20 --format json
+
+Exit 0 when every protocol that answered returned the same records, 1 when they disagree
+or none answered.
+"""
+
+_EMULATOR_EXAMPLES = """\
+examples:
+  pixelz emulator --port 8080
+  pixelz emulator --block soap12 --disable http_get --latency 50
+  PIXELZ_CONTACT_EMAIL=demo@example.com PIXELZ_CONTACT_API_KEY=demo-api-key \\
+      pixelz --base-url http://127.0.0.1:8080/soap.asmx images list
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    # The emulator's own options are defined by pixelz.emulator; load them only when the
+    # `emulator` subcommand is chosen, so every other command stays light.
+    parser = _build_parser(full_emulator=False)
+    known, _ = parser.parse_known_args(argv)
+    if getattr(known, "command", None) == "emulator":
+        parser = _build_parser(full_emulator=True)
+    args = parser.parse_args(argv)
+    if getattr(args, "emulator", False) and getattr(args, "base_url", None):
+        parser.error("--emulator and --base-url cannot be combined")
+    if args.command == "emulator" and (args.emulator or args.base_url):
+        parser.error("--emulator and --base-url do not apply to `pixelz emulator`")
+    return args
+
+
+def _target_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--emulator/--base-url/--protocol/--timeout, accepted before or after the command."""
+    default: Any = argparse.SUPPRESS
+    group = parser.add_argument_group("service options")
+    target = group.add_mutually_exclusive_group()
+    target.add_argument(
+        "--emulator",
+        action="store_true",
+        default=False if top else default,
+        help="use an in-process emulator with demo data and demo credentials",
+    )
+    target.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None if top else default,
+        help=f"service URL (default {DEFAULT_BASE_URL})",
+    )
+    group.add_argument(
+        "--protocol",
+        choices=["auto", *(p.value for p in Protocol)],
+        default="auto" if top else default,
+        help="pin one protocol (default auto: all four with fallback)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="S",
+        default=30.0 if top else default,
+        help="seconds per request (default 30)",
+    )
+
+
+def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=_PROG,
+        description="Query the Pixelz image-editing API over SOAP 1.1, SOAP 1.2, HTTP POST\n"
+        "or HTTP GET, with automatic fallback between them.",
+        epilog=_MAIN_EXAMPLES,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0,
+        help="log fallbacks on stderr (-vv: every attempt)",
+    )
+    _target_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    images = commands.add_parser(
+        "images",
+        help="list images or look one up",
+        description="List images or look one up.",
+        epilog="examples:\n  pixelz --emulator images list\n  pixelz --emulator images get "
+        "--customer-image-id sku-08726\n",
+        formatter_class=_Formatter,
+    )
+    image_commands = images.add_subparsers(dest="images_command", metavar="COMMAND", required=True)
+
+    listing = image_commands.add_parser(
+        "list",
+        help="list images matching filters (GetImagesList)",
+        description="List images matching the filters, one page or --all of them.",
+        epilog=_LIST_EXAMPLES,
+        formatter_class=_Formatter,
+    )
+    _filter_options(listing)
+    listing.add_argument(
+        "--all", action="store_true", help="stream every page (progress on stderr on a terminal)"
+    )
+    _format_option(listing, FORMATS)
+    _target_options(listing, top=False)
+    listing.set_defaults(handler=_cmd_list)
+
+    get = image_commands.add_parser(
+        "get",
+        help="one image by ticket or customer image id (GetImageStatus)",
+        description="Show one image, by its ticket or by your own customer image id.",
+        epilog=_GET_EXAMPLES,
+        formatter_class=_Formatter,
+    )
+    which = get.add_mutually_exclusive_group(required=True)
+    which.add_argument("ticket", nargs="?", type=_ticket, metavar="TICKET", help="image ticket")
+    which.add_argument("--customer-image-id", metavar="ID", help="your own image id")
+    _format_option(get, FORMATS)
+    _target_options(get, top=False)
+    get.set_defaults(handler=_cmd_get)
+
+    compare = commands.add_parser(
+        "compare",
+        help="run one query over every protocol and compare the answers",
+        description="Run one list query over each protocol (no fallback) and report outcome, "
+        "latency, bytes, records and whether the answers agree.",
+        epilog=_COMPARE_EXAMPLES,
+        formatter_class=_Formatter,
+    )
+    _filter_options(compare)
+    _format_option(compare, ("table", "json"))
+    _target_options(compare, top=False)
+    compare.set_defaults(handler=_cmd_compare)
+
+    if full_emulator:
+        from .emulator import _command
+
+        emulator = commands.add_parser(
+            "emulator",
+            help="serve the local emulator on loopback",
+            description="Serve the Pixelz ASMX emulator over HTTP until interrupted.",
+            epilog=_EMULATOR_EXAMPLES,
+            formatter_class=_Formatter,
+        )
+        _command.add_arguments(emulator)
+        emulator.set_defaults(handler=_cmd_emulator)
+    else:
+        commands.add_parser("emulator", help="serve the local emulator on loopback", add_help=False)
+    return parser
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters")
+    group.add_argument("--status", type=_status, metavar="S", help="only this status")
+    group.add_argument("--exclude-status", type=_status, metavar="S", help="all but this status")
+    group.add_argument("--product-id", metavar="P", help="only this product")
+    group.add_argument("--from", dest="from_date", type=_date, metavar="YYYY-MM-DD",
+                       help="created on or after this day")
+    group.add_argument("--to", dest="to_date", type=_date, metavar="YYYY-MM-DD",
+                       help="created on or before this day")
+    group.add_argument("--page", type=_positive_int, metavar="N", help="1-based page (default 1)")
+    group.add_argument("--per-page", type=_per_page, metavar="N",
+                       help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; "
+                       f"{MAX_PER_PAGE} with --all)")
+    group.add_argument("--sort-by", choices=[s.value for s in SortBy], help="sort key")
+    group.add_argument("--desc", action="store_true", help="sort descending")
+
+
+def _format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    parser.add_argument("--format", choices=choices, default="table", help="output format")
+
+
+# -- argument types (errors become argparse usage errors, exit 2) --------------------------
+
+
+def _positive_int(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return int(text)
+
+
+def _per_page(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_PER_PAGE:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_PER_PAGE}, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    return value
+
+
+def _status(text: str) -> str:
+    key = text.strip().upper().replace("-", "_").replace(" ", "_")
+    if key.isdigit() or key in Status.__members__:
+        return text.strip()
+    names = ", ".join(s.name.lower() for s in Status)
+    raise argparse.ArgumentTypeError(f"expected a status id or one of {names}, got {text!r}")
+
+
+def _date(text: str) -> str:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+            return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
+
+
+def _ticket(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        msg = f"expected an image ticket (a GUID), got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Client]:
+    """The client the options ask for; with --emulator, over an in-process emulator."""
+    from ._client import Client
+
+    protocols = None if args.protocol == "auto" else args.protocol
+    with contextlib.ExitStack() as stack:
+        if args.emulator:
+            import httpx
+
+            from .emulator import (
+                DEMO_CONTACT_API_KEY,
+                DEMO_CONTACT_EMAIL,
+                IN_PROCESS_BASE_URL,
+                Emulator,
+            )
+
+            emulator = stack.enter_context(Emulator())
+            http = stack.enter_context(
+                httpx.Client(transport=httpx.WSGITransport(app=emulator.wsgi_app))
+            )
+            client = Client(
+                DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, base_url=IN_PROCESS_BASE_URL,
+                protocols=protocols, timeout=args.timeout, http_client=http,
+            )
+        else:
+            email, key = os.environ.get(ENV_EMAIL), os.environ.get(ENV_API_KEY)
+            if not email or not key:
+                missing = " and ".join(
+                    name for name, value in ((ENV_EMAIL, email), (ENV_API_KEY, key)) if not value
+                )
+                raise _UsageError(
+                    f"set {missing} in the environment (or use --emulator for demo data)"
+                )
+            client = Client(
+                email, key, base_url=args.base_url or DEFAULT_BASE_URL,
+                protocols=protocols, timeout=args.timeout,
+            )
+        yield stack.enter_context(client)
+
+
+def _query(args: argparse.Namespace) -> dict[str, Any]:
+    if args.from_date and args.to_date and args.from_date > args.to_date:
+        raise _UsageError(
+            f"--from {args.from_date} is after --to {args.to_date} (the range is inclusive)"
+        )
+    return dict(
+        status=args.status,
+        exclude_status=args.exclude_status,
+        product_id=args.product_id,
+        from_date=args.from_date,
+        to_date=args.to_date,
+        per_page=args.per_page,
+        sort_by=args.sort_by,
+        descending=True if args.desc else None,
+    )
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    query = _query(args)
+    if args.all and args.page is not None:
+        raise _UsageError("--page and --all cannot be combined (--all starts at page 1)")
+    interactive = _isatty(sys.stderr)
+    with _client(args) as client:
+        if args.all:
+            if query["per_page"] is None:
+                query["per_page"] = MAX_PER_PAGE
+            progress = _Progress(sys.stderr, client, query["per_page"]) if interactive else None
+            records: Iterable[ImageStatus] = client.iter_images(**query)
+            count = _write(args.format, _counted(records, progress), progress=progress)
+            if progress is not None:
+                progress.finish(count)
+        else:
+            page = client.list_images(page=args.page or 1, **query)
+            _write(args.format, page.images)
+            if interactive:
+                sys.stderr.write(
+                    f"{len(page)} image{'s' if len(page) != 1 else ''} on page {page.page}, "
+                    f"over {page.protocol}\n"
+                )
+    return EXIT_OK
+
+
+def _cmd_get(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        image = client.get_image_status(args.ticket, customer_image_id=args.customer_image_id)
+    if args.format == "table":
+        _configure_stdout(args.format)
+        sys.stdout.write(render_details(image))
+    elif args.format == "json":
+        _configure_stdout(args.format)
+        sys.stdout.write(_json_line(record_dict(image)) + "\n")
+    else:
+        _write(args.format, [image])
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    query = _query(args)
+    with _client(args) as client:
+        report = client.compare_protocols(page=args.page or 1, **query)
+    _configure_stdout(args.format)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(comparison_dict(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_comparison(report, _terminal_width()))
+    sys.stdout.flush()
+    answered = [r for r in report.results if r.page is not None]
+    if not answered:
+        return _fail("no protocol answered successfully", EXIT_ERROR, _secrets())
+    if not report.consistent:
+        count = len(report.differences)
+        return _fail(
+            f"protocols disagree ({count} difference{'s' if count != 1 else ''})",
+            EXIT_ERROR,
+            _secrets(),
+        )
+    return EXIT_OK
+
+
+def _cmd_emulator(args: argparse.Namespace) -> int:
+    from .emulator import _command
+
+    result: int = _command.run(args)
+    return result
+
+
+# -- records --------------------------------------------------------------------------------
+
+
+def record_dict(image: ImageStatus) -> dict[str, Any]:
+    """The JSON form of a record: ImageStatus attribute names, ticket as a string, URLs as a
+    list, ``None`` as ``null``."""
+    return {
+        "image_ticket": str(image.image_ticket),
+        "customer_image_id": image.customer_image_id,
+        "product_id": image.product_id,
+        "status_name": image.status_name,
+        "status_id": image.status_id,
+        "is_paid": image.is_paid,
+        "thumbnail_image_url": image.thumbnail_image_url,
+        "final_image_urls": list(image.final_image_urls),
+    }
+
+
+# U+2028/U+2029 and NEL are valid raw in JSON strings but split lines for many readers
+# (Python's str.splitlines among them): escape them so every record stays on one line.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _json_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
+def _csv_row(image: ImageStatus) -> list[str]:
+    return [
+        str(image.image_ticket),
+        image.customer_image_id or "",
+        image.product_id or "",
+        image.status_name or "",
+        str(image.status_id),
+        "true" if image.is_paid else "false",
+        image.thumbnail_image_url or "",
+        " ".join(image.final_image_urls),
+    ]
+
+
+def _counted(
+    records: Iterable[ImageStatus], progress: _Progress | None
+) -> Iterator[ImageStatus]:
+    if progress is not None:
+        progress.update(0)
+    for count, image in enumerate(records, 1):
+        yield image
+        if progress is not None:  # after the record is written, before the next fetch
+            progress.update(count)
+
+
+def _write(
+    fmt: str, records: Iterable[ImageStatus], *, progress: _Progress | None = None
+) -> int:
+    """Write records to stdout as they come; returns how many were written."""
+    _configure_stdout(fmt)
+    out = sys.stdout
+    written = 0
+
+    def counted() -> Iterator[ImageStatus]:
+        nonlocal written
+        for image in records:
+            yield image
+            written += 1
+
+    def emit(text: str) -> None:
+        if progress is not None and progress.shares_terminal:
+            progress.clear()
+            out.write(text)
+            out.flush()
+        else:
+            out.write(text)
+
+    if fmt == "json":
+        emit("[")
+        for image in counted():
+            emit(("\n" if not written else ",\n") + "  " + _json_line(record_dict(image)))
+        emit("\n]\n" if written else "]\n")
+    elif fmt == "ndjson":
+        for image in counted():
+            emit(_json_line(record_dict(image)) + "\n")
+            out.flush()  # stream-friendly: each record reaches the reader at once
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)  # RFC 4180: CRLF rows, fields with CR/LF quoted
+        writer.writerow(FIELDS)
+        emit(buffer.getvalue())
+        for image in counted():
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(_csv_row(image))
+            emit(buffer.getvalue())
+    else:
+        iterator = counted()
+        first = []
+        for image in iterator:  # widths from the first page's worth of rows, then stream
+            first.append(image)
+            if len(first) >= MAX_PER_PAGE:
+                break
+        table = _ListTable(first, _terminal_width())
+        emit(table.header())
+        for image in _chain(first, iterator):
+            emit(table.row(image))
+    out.flush()
+    return written
+
+
+def _chain(first: list[ImageStatus], rest: Iterator[ImageStatus]) -> Iterator[ImageStatus]:
+    yield from first
+    yield from rest
+
+
+def _configure_stdout(fmt: str) -> None:
+    """json/ndjson/csv are UTF-8 with exact newlines; a table degrades rather than fails."""
+    stream = sys.stdout
+    if not hasattr(stream, "reconfigure"):
+        return
+    with contextlib.suppress(Exception):
+        if fmt == "table":
+            stream.reconfigure(errors="backslashreplace")
+        else:
+            stream.reconfigure(encoding="utf-8", errors="strict", newline="")
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _terminal_width() -> int:
+    return max(shutil.get_terminal_size((120, 24)).columns, 40)
+
+
+# -- table rendering ------------------------------------------------------------------------
+
+# Control characters would break a row over lines or drive the terminal: show C0 controls as
+# their Unicode control pictures (LF as ␊) and C1 controls, line/paragraph separators and
+# bidi overrides as \\uXXXX escapes.
+_NEUTRAL: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
+_NEUTRAL[0x7F] = "\u2421"
+for _code in [
+    *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+    *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+]:
+    _NEUTRAL[_code] = f"\\u{_code:04x}"
+del _code
+
+
+def neutralize(text: str) -> str:
+    """``text`` with every character that could break a line or steer the terminal made
+    visible."""
+    return text.translate(_NEUTRAL)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide East Asian characters count 2, marks 0."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns with an ellipsis, padded to exactly ``width``."""
+    if display_width(text) > width:
+        kept, used = [], 0
+        for char in text:
+            w = display_width(char)
+            if used + w > width - 1:
+                break
+            kept.append(char)
+            used += w
+        text = "".join(kept) + "…"
+    return text + " " * (width - display_width(text))
+
+
+def _cell(value: str | None) -> str:
+    return "-" if value is None else neutralize(value)
+
+
+class _ListTable:
+    """Columns sized from sample rows and the terminal; tickets are never truncated."""
+
+    HEADERS = ("IMAGE TICKET", "CUSTOMER IMAGE ID", "PRODUCT", "STATUS", "ID", "PAID", "FINALS")
+    CAPS = (36, 40, 24, 20, 6, 4, 6)
+    FLEX = (1, 2, 3)  # columns that shrink when the terminal is narrow, widest first
+    MIN = 8
+
+    def __init__(self, sample: Sequence[ImageStatus], width: int) -> None:
+        rows = [self._cells(image) for image in sample]
+        widths = [
+            min(cap, max([display_width(h)] + [display_width(r[i]) for r in rows]))
+            for i, (h, cap) in enumerate(zip(self.HEADERS, self.CAPS, strict=True))
+        ]
+        widths[0] = 36
+        while sum(widths) + 2 * (len(widths) - 1) > width:
+            index = max(self.FLEX, key=lambda i: widths[i])
+            if widths[index] <= self.MIN:
+                break
+            widths[index] -= 1
+        self.widths = widths
+
+    @staticmethod
+    def _cells(image: ImageStatus) -> tuple[str, ...]:
+        return (
+            str(image.image_ticket),
+            _cell(image.customer_image_id),
+            _cell(image.product_id),
+            _cell(image.status_name),
+            str(image.status_id),
+            "yes" if image.is_paid else "no",
+            str(len(image.final_image_urls)),
+        )
+
+    def _line(self, cells: Sequence[str]) -> str:
+        parts = [fit(c, w) for c, w in zip(cells, self.widths, strict=True)]
+        return "  ".join(parts).rstrip() + "\n"
+
+    def header(self) -> str:
+        return self._line(self.HEADERS)
+
+    def row(self, image: ImageStatus) -> str:
+        return self._line(self._cells(image))
+
+
+def render_details(image: ImageStatus) -> str:
+    """One record as ``field  value`` lines, every field, nothing truncated."""
+    values: list[tuple[str, str]] = [
+        ("image_ticket", str(image.image_ticket)),
+        ("customer_image_id", _cell(image.customer_image_id)),
+        ("product_id", _cell(image.product_id)),
+        ("status_name", _cell(image.status_name)),
+        ("status_id", str(image.status_id)),
+        ("is_paid", "yes" if image.is_paid else "no"),
+        ("thumbnail_image_url", _cell(image.thumbnail_image_url)),
+    ]
+    urls = [neutralize(u) for u in image.final_image_urls] or ["-"]
+    values.append(("final_image_urls", urls[0]))
+    values.extend(("", url) for url in urls[1:])
+    return "".join(f"{name:<21}{value}\n" for name, value in values)
+
+
+def _agreement(report: ProtocolComparison) -> list[bool | None]:
+    """Per result: None when it failed, else whether it equals the first successful one."""
+    base = next((r.page.images for r in report.results if r.page is not None), None)
+    return [None if r.page is None else r.page.images == base for r in report.results]
+
+
+def comparison_dict(report: ProtocolComparison) -> dict[str, Any]:
+    """The JSON form of a comparison report."""
+    return {
+        "consistent": report.consistent,
+        "results": [
+            {
+                "protocol": str(result.protocol),
+                "outcome": result.outcome,
+                "latency": result.latency,
+                "response_bytes": result.response_bytes,
+                "records": None if result.page is None else len(result.page),
+                "agrees": agrees,
+                "error": None if result.error is None else str(result.error),
+            }
+            for result, agrees in zip(report.results, _agreement(report), strict=True)
+        ],
+        "differences": list(report.differences),
+    }
+
+
+def render_comparison(report: ProtocolComparison, width: int = 120) -> str:
+    """The DESIGN §6 report as a table, then failures and differences, then a verdict."""
+    headers = ("PROTOCOL", "OUTCOME", "LATENCY", "BYTES", "RECORDS", "AGREES")
+    rows = []
+    for result, agrees in zip(report.results, _agreement(report), strict=True):
+        rows.append((
+            neutralize(str(result.protocol)),
+            result.outcome,
+            f"{result.latency * 1000:.1f} ms",
+            str(result.response_bytes),
+            "-" if result.page is None else str(len(result.page)),
+            "-" if agrees is None else ("yes" if agrees else "no"),
+        ))
+    widths = [max(display_width(c) for c in col) for col in zip(headers, *rows, strict=True)]
+    right = {2, 3, 4}
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+            pad = " " * (w - display_width(cell))
+            parts.append(pad + cell if i in right else cell + pad)
+        return "  ".join(parts).rstrip() + "\n"
+
+    out = [line(headers), *(line(r) for r in rows)]
+    failures = [r for r in report.results if r.error is not None]
+    if failures:
+        out.append("\nerrors:\n")
+        for result in failures:
+            text = neutralize(" ".join(str(result.error).split()))
+            out.append(fit(f"  {result.protocol}: {text}", width).rstrip() + "\n")
+    differences = report.differences
+    if differences:
+        out.append("\ndifferences:\n")
+        out.extend(
+            fit("  " + neutralize(" ".join(d.split())), width).rstrip() + "\n"
+            for d in differences
+        )
+    answered = sum(1 for r in report.results if r.page is not None)
+    if not answered:
+        verdict = "no protocol answered"
+    elif report.consistent:
+        verdict = f"consistent: {answered} of {len(report.results)} protocols answered, all agree"
+    else:
+        verdict = f"INCONSISTENT: {len(differences)} differences"
+    out.append(f"\n{verdict}\n")
+    return "".join(out)
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line counter on a terminal, redrawn at page ends and at most every
+    PROGRESS_INTERVAL seconds in between."""
+
+    def __init__(self, stream: IO[str], client: Client, per_page: int) -> None:
+        self._stream = stream
+        self._client = client
+        self._per_page = per_page
+        self._shown = False
+        self._last = float("-inf")
+        self._clock: Callable[[], float] = time.monotonic
+        #: stdout is the same kind of terminal: clear the line before each record is written.
+        self.shares_terminal = _isatty(sys.stdout)
+
+    def update(self, count: int) -> None:
+        now = self._clock()
+        if count % self._per_page and now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        protocol = self._client.protocol
+        over = f", over {protocol}" if protocol is not None else ""
+        self._stream.write(
+            f"\r\x1b[K{_PROG}: {count} images, fetching page "
+            f"{count // self._per_page + 1}{over}"
+        )
+        self._stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._shown = False
+
+    def finish(self, count: int) -> None:
+        self.clear()
+        protocol = self._client.protocol
+        over = f" over {protocol}" if protocol is not None else ""
+        self._stream.write(f"{_PROG}: {count} image{'s' if count != 1 else ''}{over}\n")
+        self._stream.flush()

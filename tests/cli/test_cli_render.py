@@ -1,0 +1,83 @@
+"""Rendering helpers and the disagreement path of ``compare``, in-process."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+import pixelz
+from pixelz import cli
+from pixelz.compare import ProtocolComparison, ProtocolResult
+
+
+def _image(ticket: int, customer: str | None) -> pixelz.ImageStatus:
+    return pixelz.ImageStatus(uuid.UUID(int=ticket), customer, "p", "Delivered", 80, True,
+                              None, ("u1", "u2"))
+
+
+def _report(other: str) -> ProtocolComparison:
+    def result(protocol: pixelz.Protocol, customer: str | None) -> ProtocolResult:
+        page = pixelz.ImagesPage((_image(1, customer),), 1, None, protocol)
+        return ProtocolResult(protocol, "ok", None, 0.0012, 321, page)
+
+    blocked = ProtocolResult(pixelz.Protocol.HTTP_GET, "blocked",
+                             pixelz.ProtocolBlockedError("403\nblock page", protocol="http_get"),
+                             0.002, 999, None)
+    return ProtocolComparison((
+        result(pixelz.Protocol.SOAP11, "a"),
+        result(pixelz.Protocol.SOAP12, other),
+        blocked,
+    ))
+
+
+def test_neutralize_keeps_one_line() -> None:
+    text = "a\nb\rc\td\x01e\x7f\x85f\u2028g\u202eh"
+    shown = cli.neutralize(text)
+    assert shown == "a␊b␍c␉d␁e␡\\u0085f\\u2028g\\u202eh"
+    assert len(shown.splitlines()) == 1
+
+
+def test_fit_counts_wide_characters() -> None:
+    assert cli.display_width("日本") == 4
+    assert cli.display_width("e\u0301") == 1
+    assert cli.fit("日本語テキスト", 7) == "日本語…"
+    assert cli.display_width(cli.fit("日本語テキスト", 8)) == 8
+    assert cli.fit("abc", 5) == "abc  "
+
+
+def test_compare_table_shows_disagreement() -> None:
+    text = cli.render_comparison(_report("b"), 200)
+    lines = text.splitlines()
+    assert lines[1].split()[-1] == "yes" and lines[2].split()[-1] == "no"
+    assert lines[3].split()[1:2] == ["blocked"] and lines[3].split()[-2:] == ["-", "-"]
+    assert "differences:" in text and "customer_image_id" in text
+    assert "403 block page" in text  # the error's newline folded into one line
+    assert text.rstrip().endswith("INCONSISTENT: 1 differences")
+
+
+def test_compare_json_form() -> None:
+    data = cli.comparison_dict(_report("a"))
+    assert data["consistent"] is True
+    assert [r["agrees"] for r in data["results"]] == [True, True, None]
+    assert data["results"][2]["records"] is None
+    json.dumps(data)
+
+
+@pytest.mark.parametrize(("other", "code"), [("a", 0), ("b", 1)])
+def test_compare_exit_code_follows_agreement(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], other: str, code: int
+) -> None:
+    monkeypatch.setattr(pixelz.Client, "compare_protocols", lambda self, **kw: _report(other))
+    assert cli.main(["--emulator", "compare"]) == code
+    out, err = capsys.readouterr()
+    assert out.startswith("PROTOCOL")
+    assert err == ("" if code == 0 else "pixelz: error: protocols disagree (1 difference)\n")
+
+
+def test_record_dict_field_order() -> None:
+    record = cli.record_dict(_image(2, None))
+    assert tuple(record) == cli.FIELDS
+    assert record["image_ticket"] == str(uuid.UUID(int=2))
+    assert record["final_image_urls"] == ["u1", "u2"]
