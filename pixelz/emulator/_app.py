@@ -9,16 +9,19 @@ applied last, to successful operation responses only.
 
 Where the Mono reference server (docs/reference-server.md) was observed, this matches it:
 GET/POST errors are ``text/plain`` text ending in a newline (request validation and unknown
-operation names included), 400/415/500 close the connection, a non-SOAP Content-Type or an
-envelope of the other SOAP version is 415, ``&#x1;`` in a request is malformed (400).
-Deliberate differences: framework messages have their placeholders filled in as .NET does
+operation names included), 400/415/500 close the connection, a non-SOAP Content-Type or a
+SOAP 1.1 envelope sent as ``application/soap+xml`` is 415 (a SOAP 1.2 envelope sent as
+``text/xml`` is answered as SOAP 1.2), ``&#x1;`` in a request is malformed (400). The
+tests/integration/test_parity.py test checks this request for request. Deliberate
+differences: framework messages have their placeholders filled in as .NET does
 (``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
-GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML). Choices where the
+GET/HEAD/POST is IIS's 405, HEAD is answered like GET (Mono: 405), ``application/json`` is
+415 (Mono: 500 HTML). Choices where the
 real stack is unobserved: a disabled SOAP protocol answers like a disabled GET/POST (500
 ``text/html`` error page, "Request format is invalid: <content type>."); a non-envelope SOAP
 body is 400 like malformed XML; HTTP POST reads ``application/x-www-form-urlencoded`` only;
-operation names in the URL are case-sensitive, parameter names case-insensitive (duplicates
-joined by ",").
+operation names in the URL are case-sensitive (another case is Mono's ArgumentException),
+parameter names case-insensitive (duplicates joined by ",").
 """
 
 from __future__ import annotations
@@ -54,7 +57,16 @@ _XML_TYPE = {
 }
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _CLOSES = frozenset({400, 415, 500})  # Mono's listener closes the connection after these
-_EMPTY_XML = "text/xml; charset=utf-8"  # the Content-Type of the empty 400 and 415 answers
+
+
+def _empty_type(headers: Mapping[str, str]) -> str:
+    """Content-Type of the empty 400 and 415 SOAP answers: ASMX's first guess of the version
+    (SoapServerProtocol.GuessVersion): SOAP 1.2 without a SOAPAction header or with an
+    ``application/soap+xml`` body, else SOAP 1.1."""
+    media = parse_content_type(headers.get("content-type", ""))[0]
+    if "soapaction" not in headers or media == "application/soap+xml":
+        return _XML_TYPE[Protocol.SOAP12]
+    return _XML_TYPE[Protocol.SOAP11]
 
 
 @attrs.frozen(slots=True)
@@ -205,7 +217,7 @@ class EmulatorApp:
             if method == "GET":
                 return self._describe(ctx, query, headers)
             if media not in _SOAP_TYPES:
-                return _response(415, _EMPTY_XML, b"")
+                return _response(415, _empty_type(headers), b"")
             ctx.protocol = _SOAP_TYPES[media]
         else:
             ctx.protocol = Protocol.HTTP_GET if method == "GET" else Protocol.HTTP_POST
@@ -224,7 +236,8 @@ class EmulatorApp:
         if any(part.lower() == "wsdl" for part in query.split("&")):
             wsdl = build_wsdl(location, ctx.settings.enabled_protocols)
             return _response(200, "text/xml; charset=utf-8", wsdl)
-        return _response(200, "text/html; charset=utf-8", _pages.help_page(location))
+        page = _pages.help_page(location, query, ctx.settings.enabled_protocols)
+        return _response(200, "text/html; charset=utf-8", page)
 
     def _gate(self, ctx: _Context, ending: str) -> None:
         s = ctx.settings
@@ -319,20 +332,24 @@ class EmulatorApp:
         else:
             action = urllib.parse.unquote(params.get("action", ""))
         operation = by_action.get(action) if action else None
-        if protocol is Protocol.SOAP11 and action and operation is None:
+        if protocol is Protocol.SOAP11 and "soapaction" in headers and operation is None:
             message = f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
             fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
             return self._soap_fault(ctx, protocol, fault)
 
         root = _xml.parse_request_xml(body)
-        soap_ns = _SOAP_NS[protocol]
         if root is None or etree.QName(root).localname != "Envelope":
-            return _response(400, _EMPTY_XML, b"")
-        if root.tag != f"{{{soap_ns}}}Envelope":  # the other SOAP version: Mono answers 415
-            return _response(415, _EMPTY_XML, b"")
+            return _response(400, _empty_type(headers), b"")
+        if protocol is Protocol.SOAP11 and root.tag == f"{{{_xml.SOAP12_NS}}}Envelope":
+            # ASMX settles the version by the envelope: a SOAP 1.2 envelope sent as text/xml
+            # is answered as SOAP 1.2 (the other way round is 415, below).
+            protocol = ctx.protocol = Protocol.SOAP12
+        soap_ns = _SOAP_NS[protocol]
+        if root.tag != f"{{{soap_ns}}}Envelope":  # a SOAP 1.1 envelope as application/soap+xml
+            return _response(415, _XML_TYPE[Protocol.SOAP11], b"")  # the envelope's version
         soap_body = root.find(f"{{{soap_ns}}}Body")
         if soap_body is None:
-            return _response(400, _EMPTY_XML, b"")
+            return _response(400, _empty_type(headers), b"")
         request_el = next(iter(soap_body.iterchildren("{*}*")), None)
         element_op = None
         if request_el is not None and etree.QName(request_el).namespace == NAMESPACE:
@@ -350,27 +367,13 @@ class EmulatorApp:
             fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
             return self._soap_fault(ctx, protocol, fault)
         ctx.operation = operation
-        if element_op is not operation or request_el is None:
-            got = (
-                "nothing"
-                if request_el is None
-                else (
-                    f"<{etree.QName(request_el).localname} "
-                    f"xmlns='{etree.QName(request_el).namespace or ''}'>"
-                )
-            )
-            fault = _faults.Fault(
-                (
-                    _faults.Level(_faults.SOAP_EXCEPTION, "Server was unable to read request."),
-                    _faults.Level(_faults.INVALID_OPERATION, "There is an error in XML document."),
-                    _faults.Level(_faults.INVALID_OPERATION, f"{got} was not expected."),
-                ),
-                client=True,
-            )
-            return self._soap_fault(ctx, protocol, fault)
+        if element_op is not operation:
+            # Routed by SOAPAction to another operation than the body names (or no element):
+            # ASMX's parameter reader skips the unknown element, so every parameter is absent.
+            request_el = None
         values: dict[str, str | None] = {}
         for name in operation.parameters:
-            child = request_el.find(f"{{{NAMESPACE}}}{name}")
+            child = None if request_el is None else request_el.find(f"{{{NAMESPACE}}}{name}")
             if child is None or child.get(f"{{{_xml.XSI_NS}}}nil") == "true":
                 values[name] = None
             else:
@@ -388,7 +391,22 @@ class EmulatorApp:
         self, ctx: _Context, rest: str, query: str | None, content_type: str, body: bytes
     ) -> Response:
         media = parse_content_type(content_type)[0]
+        if len(rest) < 2:  # "/soap.asmx/": no protocol claims the request
+            message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
+            return self._error_page(ctx, _faults.INVALID_OPERATION, message)
         operation = OPERATIONS.get(rest[1:])
+        similar = next((n for n in OPERATIONS if n.lower() == rest[1:].lower()), None)
+        if operation is None and similar is not None:
+            # Mono's resource text, HTML entities and spacing included, with the values filled.
+            fault = _faults.framework_fault(
+                "System.ArgumentException",
+                f"Invalid method name &#39;{rest[1:]}&#39;,  method names are case sensitive.   "
+                f"The method name &#39;{similar}&#39; with the same name but different casing "
+                "was found.\nParameter name: methodName",
+                "HttpServerType.GetMethod (System.String name)",
+                "HttpServerProtocol.Initialize ()",
+            )
+            return self._text_error(ctx, fault)
         if operation is None:
             fault = _faults.framework_fault(
                 _faults.INVALID_OPERATION,

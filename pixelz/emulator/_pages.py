@@ -2,15 +2,18 @@
 
 Their only job is to look like what a client meets in the field (ASP.NET error pages, a WAF
 block page, a load balancer's 503, IIS's 405) so the SDK's classification by status, content
-type and document shape is exercised; the wording is modelled on the real pages.
+type and document shape is exercised; the wording is modelled on the real pages. The service's
+own documentation pages (``GET /soap.asmx``, ``?op={Op}``) are generated in ``_help``.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 
-from pixelz._operations import OPERATIONS
+from pixelz.emulator import _help
 from pixelz.emulator._runtime_error import RUNTIME_ERROR_PAGE
+from pixelz.models import Protocol
 
 __all__ = [
     "aspnet_error_page",
@@ -117,14 +120,9 @@ def not_found_page(path: str) -> str:
     )
 
 
-def help_page(base_url: str) -> str:
-    """The ``.asmx`` service help page: lists the operations and links the WSDL."""
-    items = "\n".join(
-        f'<li><a href="{html.escape(base_url)}?op={name}">{name}</a></li>' for name in OPERATIONS
-    )
-    return (
-        "<!DOCTYPE html>\n<html><head><title>Soap Web Service</title></head>\n<body>\n"
-        "<h1>Soap</h1>\n<p>The following operations are supported. For a formal definition, "
-        f'please review the <a href="{html.escape(base_url)}?WSDL">Service Description</a>.</p>\n'
-        f"<ul>\n{items}\n</ul>\n<p>pixelz emulator</p>\n</body></html>\n"
-    )
+def help_page(
+    base_url: str, query: str = "", enabled: Collection[Protocol] = frozenset(Protocol)
+) -> str:
+    """The ``.asmx`` documentation: the operation list, or with ``op={Op}`` the operation's
+    page (test form and per-protocol samples for the ``enabled`` protocols); see ``_help``."""
+    return _help.help_page(base_url, query, enabled)

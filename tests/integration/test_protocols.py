@@ -29,12 +29,10 @@ import asyncio
 import datetime
 import functools
 import logging
-import sys
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -52,13 +50,8 @@ from pixelz import (
     Status,
 )
 
-try:
-    from . import _reference as ref
-    from .conftest import ServerUnderTest
-except ImportError:  # tests/integration is not a package
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import _reference as ref  # type: ignore[import-not-found,no-redef]
-    from conftest import ServerUnderTest  # type: ignore[import-not-found,no-redef]
+from ..conftest import ServerUnderTest
+from . import _reference as ref
 
 NS = "{" + ref.NAMESPACE + "}"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"

@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium (Debian's chromium + chromium-driver) driven by Selenium."""

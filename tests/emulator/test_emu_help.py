@@ -1,0 +1,406 @@
+"""The service's help pages (``GET /soap.asmx``, ``GET /soap.asmx?op={Op}``).
+
+The samples on the pages are generated from the operation specs; these tests hold them next
+to what the SDK really sends (its transports and the one envelope builder) and parses (its
+one parser), and next to what the emulator really answers, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterator
+
+import httpx
+import lxml.html
+import pytest
+from lxml import etree
+
+from pixelz import ImageStatus
+from pixelz._envelope import SOAP11_NS, SOAP12_NS, build_envelope
+from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Call
+from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, Emulator
+from pixelz.emulator._help import PLACEHOLDERS, TEST_FORM_UNAVAILABLE, render, request_sample
+from pixelz.models import Protocol
+from pixelz.transports import (
+    HttpGetTransport,
+    HttpPostTransport,
+    Soap11Transport,
+    Soap12Transport,
+)
+
+from ._helpers import request
+
+HOST = "emulator"
+BASE = f"http://{HOST}/soap.asmx"
+TITLES = {
+    "SOAP 1.1": Protocol.SOAP11,
+    "SOAP 1.2": Protocol.SOAP12,
+    "HTTP GET": Protocol.HTTP_GET,
+    "HTTP POST": Protocol.HTTP_POST,
+}
+ORDER = list(TITLES.values())  # .NET's section order (GET before POST)
+TRANSPORTS = {
+    Protocol.SOAP11: Soap11Transport(),
+    Protocol.SOAP12: Soap12Transport(),
+    Protocol.HTTP_GET: HttpGetTransport(),
+    Protocol.HTTP_POST: HttpPostTransport(),
+}
+TICKET = uuid.UUID("6f1c0b5e-8d3a-4c2b-9e7f-0123456789ab")
+# What each placeholder stands for, to read a sample as a real answer.
+TYPED = {"guid": str(TICKET), "int": "80", "boolean": "true", "string": "s"}
+
+
+def page(client: httpx.Client, query: str = "") -> lxml.html.HtmlElement:
+    response = client.get("/soap.asmx" + (f"?{query}" if query else ""))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return lxml.html.fromstring(response.text)
+
+
+def sections(doc: lxml.html.HtmlElement) -> dict[Protocol, tuple[str, str]]:
+    """Protocol -> (request sample, response sample) as the browser shows them (plain text)."""
+    out = {}
+    for span in doc.xpath("//span[h3][pre]"):
+        title = span.findtext("h3")
+        pres = span.findall("pre")
+        assert len(pres) == 2, title
+        out[TITLES[title]] = (pres[0].text_content(), pres[1].text_content())
+    return out
+
+
+def split_http(sample: str) -> tuple[str, dict[str, str], str]:
+    """(request or status line, headers, body) of a sample exchange."""
+    head, _, body = sample.partition("\n\n")
+    first, *lines = head.splitlines()
+    return first, dict(line.split(": ", 1) for line in lines if line), body
+
+
+def shape(root: etree._Element) -> list[tuple[object, ...]]:
+    """Element sequence: (depth, qualified name, namespace declarations, nil, has children)."""
+    out: list[tuple[object, ...]] = []
+
+    def walk(el: etree._Element, depth: int) -> None:
+        parent = el.getparent()
+        inherited = parent.nsmap if parent is not None else {}
+        declared = {k: v for k, v in el.nsmap.items() if inherited.get(k) != v}
+        nil = el.get("{http://www.w3.org/2001/XMLSchema-instance}nil")
+        out.append((depth, el.tag, declared, nil, len(el) > 0))
+        for child in el:
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    return out
+
+
+def leaf_texts(root: etree._Element) -> list[str | None]:
+    return [el.text for el in root.iter() if len(el) == 0]
+
+
+def full_call(operation: str, value: str) -> Call:
+    op = OPERATIONS[operation]
+    return Call(op, tuple(value for _ in op.parameters))
+
+
+@pytest.fixture
+def client_for() -> Iterator[Callable[..., httpx.Client]]:
+    clients: list[httpx.Client] = []
+
+    def make(**knobs: object) -> httpx.Client:
+        emu = Emulator(images=30, **knobs)
+        c = httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app), base_url=f"http://{HOST}")
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+# -- the operation list ----------------------------------------------------------------------
+
+
+def test_service_page_lists_operations_with_links(client: httpx.Client) -> None:
+    doc = page(client)
+    assert doc.findtext(".//title").strip() == "Soap Web Service"
+    assert doc.xpath("string(//p[@class='heading1'])") == "Soap"
+    links = [(a.text, a.get("href")) for a in doc.xpath("//ul/li/a")]
+    assert links == [(name, f"soap.asmx?op={name}") for name in OPERATIONS]
+    assert doc.xpath("//a[text()='Service Description']/@href") == ["soap.asmx?WSDL"]
+    assert "The following operations are supported." in doc.text_content()
+
+
+@pytest.mark.parametrize("query", ["op=Nope", "op=getimageslist", "op=", "foo=bar"])
+def test_unknown_operation_shows_the_list(client: httpx.Client, query: str) -> None:
+    doc = page(client, query)
+    assert doc.xpath("//h2") == []
+    assert len(doc.xpath("//ul/li/a")) == len(OPERATIONS)
+
+
+def test_links_lead_to_operation_pages(client: httpx.Client) -> None:
+    for href in page(client).xpath("//ul/li/a/@href"):
+        query = urllib.parse.urlsplit(href).query
+        doc = page(client, query)
+        assert doc.findtext(".//h2") == urllib.parse.parse_qs(query)["op"][0]
+        assert doc.xpath("//a[text()='here']/@href") == ["soap.asmx"]
+
+
+# -- the operation page ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_operation_page_structure(client: httpx.Client, operation: str) -> None:
+    doc = page(client, f"op={operation}")
+    assert [h.text for h in doc.xpath("//h3")] == ["Test", *TITLES]
+    form = doc.xpath("//form")[0]
+    assert form.get("method") == "POST"
+    assert form.get("action") == f"{BASE}/{operation}"
+    names = [i.get("name") for i in form.xpath(".//input[@type='text']")]
+    assert names == list(OPERATIONS[operation].parameters)
+    assert form.xpath(".//input[@type='submit']/@value") == ["Invoke"]
+    assert "To test the operation using the HTTP POST protocol" in doc.text_content()
+    for title in TITLES:
+        assert (
+            f"The following is a sample {title} request and response.  The placeholders shown "
+            "need to be replaced with actual values." in doc.text_content()
+        )
+
+
+@pytest.mark.parametrize(
+    "disabled",
+    [(), (Protocol.SOAP12,), (Protocol.HTTP_GET, Protocol.HTTP_POST), (Protocol.SOAP11,)],
+)
+def test_only_enabled_protocols_are_documented(
+    client_for: Callable[..., httpx.Client], disabled: tuple[Protocol, ...]
+) -> None:
+    enabled = [p for p in ORDER if p not in disabled]
+    client = client_for(enabled_protocols=enabled)
+    for operation in OPERATIONS:
+        doc = page(client, f"op={operation}")
+        assert list(sections(doc)) == enabled
+        wsdl = client.get("/soap.asmx?WSDL").text  # the page and the WSDL agree
+        for protocol in Protocol:
+            binding = {
+                Protocol.SOAP11: '<wsdl:binding name="SoapSoap"',
+                Protocol.SOAP12: '<wsdl:binding name="SoapSoap12"',
+                Protocol.HTTP_GET: '<wsdl:binding name="SoapHttpGet"',
+                Protocol.HTTP_POST: '<wsdl:binding name="SoapHttpPost"',
+            }[protocol]
+            assert (binding in wsdl) == (protocol in enabled)
+
+
+def test_blocked_protocols_are_still_documented(client_for: Callable[..., httpx.Client]) -> None:
+    # A firewall in front of the service does not change what the service documents.
+    client = client_for(blocked_protocols="soap12,http_post")
+    doc = page(client, "op=GetImagesList")
+    assert list(sections(doc)) == ORDER
+    assert doc.xpath("//form")
+
+
+# -- the samples against the SDK -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("protocol", [Protocol.SOAP11, Protocol.SOAP12])
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_soap_request_sample_has_the_envelope_builders_shape(
+    client: httpx.Client, operation: str, protocol: Protocol
+) -> None:
+    sample = sections(page(client, f"op={operation}"))[protocol][0]
+    _, _, body = split_http(sample)
+    soap_ns = SOAP11_NS if protocol is Protocol.SOAP11 else SOAP12_NS
+    built = build_envelope(full_call(operation, "v"), soap_ns)
+    shown = etree.fromstring(body.encode())
+    sent = etree.fromstring(built)
+    assert shape(shown) == shape(sent)  # same elements, names, namespaces, order
+    params = OPERATIONS[operation].parameters
+    assert leaf_texts(shown) == ["string"] * len(params)  # placeholders where values go
+    assert leaf_texts(sent) == ["v"] * len(params)
+    # The same prefixes and namespace declarations, in the same order, as written.
+    start = re.compile(r"<(\w+:Envelope[^>]*)>")
+    assert start.search(body)[1] == start.search(built.decode())[1]  # type: ignore[index]
+    # And the module-level sample is what the page shows.
+    assert render(request_sample(OPERATIONS[operation], protocol), markup=False) == body
+
+
+@pytest.mark.parametrize("protocol", list(Protocol))
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_request_sample_matches_the_transport(
+    client: httpx.Client, operation: str, protocol: Protocol
+) -> None:
+    sample = sections(page(client, f"op={operation}"))[protocol][0]
+    first, headers, body = split_http(sample)
+    call = full_call(operation, "string")
+    sent = TRANSPORTS[protocol].build_request(call, httpx.URL(BASE))
+    method, target, version = first.split(" ")
+    assert (method, version) == (sent.method, "HTTP/1.1")
+    assert headers.pop("Host") == HOST
+    target_url = urllib.parse.urlsplit(target)
+    assert target_url.path == sent.url.path
+    if protocol is Protocol.HTTP_GET:
+        assert not headers
+        # key=placeholder pairs in WSDL order, exactly the SDK's query with placeholder values
+        assert target_url.query == sent.url.query.decode()
+        return
+    assert headers.pop("Content-Length") == "length"
+    media = headers.pop("Content-Type")
+    assert media.split(";")[0] == sent.headers["content-type"].split(";")[0]
+    if protocol is Protocol.SOAP11:
+        assert headers.pop("SOAPAction") == sent.headers["soapaction"]
+    if protocol is Protocol.SOAP12:
+        # .NET's SOAP 1.2 sample shows no action= parameter; the SDK adds it (allowed, and
+        # what routes the call when a body is ambiguous).
+        assert media == "application/soap+xml; charset=utf-8"
+    assert not headers
+    if protocol is Protocol.HTTP_POST:
+        assert body == sent.content.decode()
+    else:
+        assert shape(etree.fromstring(body.encode())) == shape(etree.fromstring(sent.content))
+
+
+def typed(sample_body: str) -> bytes:
+    """A response sample with its placeholders replaced by values of their types."""
+    return re.sub(
+        r">(guid|int|boolean|string)<", lambda m: f">{TYPED[m[1]]}<", sample_body
+    ).encode()
+
+
+@pytest.mark.parametrize("protocol", list(Protocol))
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_response_sample_is_read_by_the_sdk_parser(
+    client: httpx.Client, operation: str, protocol: Protocol
+) -> None:
+    sample = sections(page(client, f"op={operation}"))[protocol][1]
+    status, headers, body = split_http(sample)
+    assert status == "HTTP/1.1 200 OK"
+    assert headers["Content-Length"] == "length"
+    response = httpx.Response(
+        200, headers={"Content-Type": headers["Content-Type"]}, content=typed(body)
+    )
+    records = TRANSPORTS[protocol].parse_response(full_call(operation, "x"), response)
+    # The nil second item of a list is dropped; every field is read from its placeholder.
+    assert records == (
+        ImageStatus(
+            image_ticket=TICKET,
+            customer_image_id="s",
+            product_id="s",
+            status_name="s",
+            status_id=80,
+            is_paid=True,
+            thumbnail_image_url="s",
+            final_image_urls=("s", "s"),
+        ),
+    )
+
+
+@pytest.mark.parametrize("protocol", list(Protocol))
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_response_sample_has_the_emulators_answer_shape(operation: str, protocol: Protocol) -> None:
+    """The documented answer and the real one (nil style, a record with every field set)."""
+    emu = Emulator(images=60, nil_style="nil")
+    full = next(
+        r
+        for r in emu.dataset
+        if all(getattr(r, f.wire_name) is not None for f in RECORD_FIELDS)
+        and len(r.FinalImagesURL or ()) == 2
+    )
+    transport = httpx.WSGITransport(app=emu.wsgi_app)
+    with httpx.Client(transport=transport, base_url=f"http://{HOST}") as client:
+        _, headers, body = split_http(sections(page(client, f"op={operation}"))[protocol][1])
+        if operation == "GetImageStatus":
+            answer = request(client, protocol, operation, imageTicket=str(full.ImageTicket))
+        else:
+            answer = request(client, protocol, operation, imagesPerPage="100")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == headers["Content-Type"]
+    shown = etree.fromstring(body.encode())
+    # recover: the data set holds control characters, which ASMX writes as &#x1; references
+    real = etree.fromstring(answer.content, etree.XMLParser(recover=True))
+    record = f"{{{NAMESPACE}}}{RECORD_ELEMENT}"
+    ticket = f"{{{NAMESPACE}}}ImageTicket"
+    real_record = next(r for r in real.iter(record) if r.findtext(ticket) == str(full.ImageTicket))
+    shown_record = next(shown.iter(record))
+    assert shape(shown_record) == shape(real_record)
+    # Above the records: the same path of elements up to the same root.
+    assert [el.tag for el in shown_record.iterancestors()] == [
+        el.tag for el in real_record.iterancestors()
+    ]
+
+
+def test_nillable_placeholders_follow_the_xsd_types(client: httpx.Client) -> None:
+    _, _, body = split_http(sections(page(client, "op=GetImagesList"))[Protocol.HTTP_GET][1])
+    root = etree.fromstring(body.encode())
+    first, second = root.iter(f"{{{NAMESPACE}}}{RECORD_ELEMENT}")
+    for field, element in zip(RECORD_FIELDS, first, strict=True):
+        assert etree.QName(element).localname == field.wire_name
+        if field.xsd_type == "ArrayOfString":
+            assert [item.text for item in element] == ["string", "string"]
+        else:
+            assert element.text == PLACEHOLDERS[field.xsd_type]
+    assert second.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true"
+    assert len(second) == 0
+    assert '<ImageStatus xsi:nil="true" />' in body
+
+
+def test_placeholders_are_marked_up(client: httpx.Client) -> None:
+    text = client.get("/soap.asmx?op=GetImagesList").text
+    assert "&lt;ImageTicket&gt;<font class=value>guid</font>&lt;/ImageTicket&gt;" in text
+    assert "&lt;StatusId&gt;<font class=value>int</font>&lt;/StatusId&gt;" in text
+    assert "&lt;IsPaid&gt;<font class=value>boolean</font>&lt;/IsPaid&gt;" in text
+    assert "Content-Length: <font class=value>length</font>" in text
+    assert "<font class=key>contactEmail</font>=<font class=value>string</font>&amp;" in text
+
+
+# -- the test form -----------------------------------------------------------------------------
+
+
+def submit(
+    client: httpx.Client, doc: lxml.html.HtmlElement, values: dict[str, str]
+) -> httpx.Response:
+    """Submit the page's form as a browser would (every text input, in order)."""
+    form = doc.xpath("//form")[0]
+    fields = [
+        (i.get("name"), values.get(i.get("name"), ""))
+        for i in form.xpath(".//input")
+        if i.get("type") == "text"
+    ]
+    action = urllib.parse.urlsplit(form.get("action"))
+    assert action.netloc == HOST
+    return client.request(
+        form.get("method"),
+        action.path,
+        content=urllib.parse.urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "values"),
+    [
+        ("GetImagesList", {"imageStatus": "80", "imagesPerPage": "3", "sortBy": "date"}),
+        ("GetImagesList", {"page": "0"}),  # an error answers the same too
+        ("GetImageStatus", {"customerImageId": "nope"}),
+    ],
+)
+def test_test_form_answers_like_http_post(
+    client: httpx.Client, operation: str, values: dict[str, str]
+) -> None:
+    values = {"contactEmail": DEMO_CONTACT_EMAIL, "contactAPIkey": DEMO_CONTACT_API_KEY, **values}
+    via_form = submit(client, page(client, f"op={operation}"), values)
+    direct = request(client, Protocol.HTTP_POST, operation, **values)
+    assert (via_form.status_code, via_form.headers["content-type"], via_form.content) == (
+        direct.status_code,
+        direct.headers["content-type"],
+        direct.content,
+    )
+
+
+def test_test_form_unavailable_without_http_post(client_for: Callable[..., httpx.Client]) -> None:
+    client = client_for(enabled_protocols="soap11,soap12,http_get")
+    doc = page(client, "op=GetImagesList")
+    assert doc.xpath("//form") == []
+    assert doc.xpath("//input") == []
+    text = " ".join(doc.text_content().split())
+    assert f"Test {TEST_FORM_UNAVAILABLE} SOAP 1.1" in text
+    assert "Invoke" not in text
+    assert Protocol.HTTP_POST not in sections(doc)
