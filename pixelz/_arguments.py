@@ -33,6 +33,7 @@ __all__ = [
 ENV_EMAIL = "PIXELZ_CONTACT_EMAIL"
 ENV_API_KEY = "PIXELZ_CONTACT_API_KEY"
 MAX_PER_PAGE = 100
+INT32_MAX = 2**31 - 1  # the service parses ids and pages as .NET Int32
 
 # Characters XML 1.0 cannot carry at all (not even as references): C0 controls other
 # than tab/LF/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -110,7 +111,12 @@ class ListQuery:
 
 
 def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
-    shown = repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        shown = f"<int of {value.bit_length()} bits>"  # repr() of a huge int raises
+    elif isinstance(value, str) and len(value) > 60:
+        shown = repr(value[:57]) + "..."
+    else:
+        shown = repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return InvalidArgumentError(f"invalid {name}={shown}: expected {allowed}")
@@ -133,18 +139,20 @@ _STATUS_NAMES = ", ".join(s.name.lower() for s in Status)
 
 
 def _status(name: str, value: object) -> str:
-    allowed = f"an int >= 0, a pixelz.Status, or one of {_STATUS_NAMES}"
+    allowed = f"an int from 0 to {INT32_MAX}, a pixelz.Status, or one of {_STATUS_NAMES}"
     if value is None:
         return ""
     if isinstance(value, bool):
         raise _fail(name, value, allowed)
     if isinstance(value, int):
-        if value < 0:
+        if not 0 <= value <= INT32_MAX:
             raise _fail(name, value, allowed)
         return str(int(value))
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_").replace(" ", "_")
-        if key.isascii() and key.isdigit():  # "²".isdigit() holds, yet int("²") fails
+        # ASCII only: "²".isdigit() holds, yet int("²") fails; at most 10 digits before
+        # int(), which refuses very long digit strings.
+        if key.isascii() and key.isdigit() and len(key) <= 10 and int(key) <= INT32_MAX:
             return str(int(key))
         if key in Status.__members__:
             return str(Status[key].value)
@@ -168,11 +176,11 @@ def _date(name: str, value: object) -> datetime.date | None:
     raise _fail(name, value, allowed)
 
 
-def _positive(name: str, value: object, upper: int | None = None) -> int:
-    allowed = f"an int from 1 to {upper}" if upper else "an int >= 1"
+def _positive(name: str, value: object, upper: int = INT32_MAX) -> int:
+    allowed = f"an int from 1 to {upper}"
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(name, value, allowed)
-    if value < 1 or (upper is not None and value > upper):
+    if not 1 <= value <= upper:
         raise _fail(name, value, allowed)
     return int(value)
 

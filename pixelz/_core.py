@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import math
 import random
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 import httpx
@@ -83,7 +84,8 @@ class ClientCore:
         self._transports = _transports(protocols)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidArgumentError(f"invalid max_retries={max_retries!r}: expected an int >= 0")
-        if not isinstance(cooldown, (int, float)) or isinstance(cooldown, bool) or cooldown < 0:
+        if (not isinstance(cooldown, (int, float)) or isinstance(cooldown, bool)
+                or not 0 <= cooldown < math.inf):
             raise InvalidArgumentError(f"invalid cooldown={cooldown!r}: expected seconds >= 0")
         if (isinstance(max_response_size, bool) or not isinstance(max_response_size, int)
                 or max_response_size < 1):
@@ -214,22 +216,32 @@ class PageWalk:
 
 
 def _base_url(value: str | httpx.URL) -> httpx.URL:
+    expected = f"expected an http(s) URL such as {DEFAULT_BASE_URL!r}"
     try:
         url = httpx.URL(value)
+        port = url.port
     except (TypeError, httpx.InvalidURL) as exc:
-        raise InvalidArgumentError(f"invalid base_url: {exc}") from None
+        raise InvalidArgumentError(f"invalid base_url ({exc}): {expected}") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise InvalidArgumentError(
-            f"invalid base_url={str(value)!r}: expected an http(s) URL such as "
-            f"{DEFAULT_BASE_URL!r}"
-        )
+        raise InvalidArgumentError(f"invalid base_url={str(value)!r}: {expected}")
+    if port is not None and not 1 <= port <= 65535:
+        raise InvalidArgumentError(f"invalid base_url port {port}: {expected}")
     return url.copy_with(query=None, fragment=None)
 
 
 def _transports(protocols: ProtocolsArg) -> tuple[Transport, ...]:
     if protocols is None:
         return tuple(default_transport(p) for p in Protocol)
-    items = [protocols] if isinstance(protocols, (str, Transport)) else list(protocols)
+    if isinstance(protocols, (str, Transport)):
+        items: list[Any] = [protocols]
+    elif isinstance(protocols, Iterable):
+        items = list(protocols)
+    else:
+        names = ", ".join(p.value for p in Protocol)
+        raise InvalidArgumentError(
+            f"invalid protocols={protocols!r}: expected one of {names}, a pixelz.Protocol, "
+            "a pixelz.transports.Transport, or a sequence of them"
+        )
     if not items:
         raise InvalidArgumentError("protocols is empty: give at least one protocol")
     transports: list[Transport] = []
@@ -255,10 +267,15 @@ def _transports(protocols: ProtocolsArg) -> tuple[Transport, ...]:
 def _timeout(value: TimeoutArg) -> tuple[httpx.Timeout, float | None]:
     """The httpx timeout plus an overall deadline for one request (None: phases only)."""
     if isinstance(value, httpx.Timeout):
-        if None in (value.connect, value.read, value.write, value.pool):
-            raise InvalidArgumentError("timeout must bound every phase: no None in httpx.Timeout")
+        phases = (value.connect, value.read, value.write, value.pool)
+        if any(p is None or not 0 < p < math.inf for p in phases):
+            raise InvalidArgumentError(
+                f"invalid timeout={value!r}: every phase must be finite seconds > 0 "
+                "(None would leave a request unbounded)"
+            )
         return value, None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not 0 < value < math.inf):
         raise InvalidArgumentError(
             f"invalid timeout={value!r}: expected seconds > 0 or an httpx.Timeout"
         )

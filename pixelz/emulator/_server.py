@@ -68,6 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when dozens of clients connect at once.
+    request_queue_size = 128
     daemon_threads = True
     allow_reuse_address = True
 
