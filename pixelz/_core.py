@@ -128,15 +128,18 @@ class ClientCore:
     def _prepare(
         self, request: httpx.Request, http: httpx.Client | httpx.AsyncClient
     ) -> httpx.Request:
-        """The transport's request with the http client's defaults (headers such as
-        User-Agent, cookies) merged in, and this client's timeout."""
-        return http.build_request(
-            request.method,
-            request.url,
-            headers=request.headers,
-            content=request.content,
-            timeout=self._timeout,
-        )
+        """The transport's request with the http client's defaults merged in (headers such
+        as User-Agent, query params, cookies), as ``http.build_request`` would, and this
+        client's timeout; done in place, as building it anew costs a tenth of a call."""
+        headers = httpx.Headers(http.headers)
+        headers.update(request.headers)
+        request.headers = headers
+        if http.params:
+            request.url = request.url.copy_merge_params(http.params)
+        if http.cookies:
+            http.cookies.set_cookie_header(request)
+        request.extensions["timeout"] = self._timeout.as_dict()
+        return request
 
     def _list_call(self, query: ListQuery, page: int) -> Call:
         return query.call(self._credentials, page)

@@ -22,12 +22,13 @@ decoded to the character itself (``"\\x01"``) rather than failing the response.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import threading
 import urllib.parse
 import uuid
-import xml.sax.saxutils
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -50,6 +51,16 @@ _NIL = "{" + XSI_NS + "}nil"
 _ENVELOPES = {"{" + SOAP11_NS + "}Envelope": SOAP11_NS, "{" + SOAP12_NS + "}Envelope": SOAP12_NS}
 _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
 _SNIPPET = 160
+_STREAM_ABOVE = 1 << 20  # bytes: larger responses are parsed incrementally
+_FREE_EVERY = 1000  # records read between two frees of a streamed page's tree
+_OPTIONS: dict[str, Any] = {  # hardened: no DTD, no entity expansion, no network
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
 
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")
 _PRIVATE_BASES = range(0xE000, 0xF8E0, 0x20)  # 32-character blocks of the private-use area
@@ -139,28 +150,32 @@ class _Reader:
         self.restore = restore
         records: list[ImageStatus] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
-        events = etree.iterparse(
-            io.BytesIO(body),
-            events=("end",),
-            tag=_RECORD,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-            encoding="utf-8" if transcoded else None,
-        )
-        for _, element in events:
+        encoding = "utf-8" if transcoded else None
+        streamed = len(body) > _STREAM_ABOVE
+        if streamed:
+            # A large page is read incrementally and its records are freed once
+            # converted, so memory stays flat (see docs/performance.md).
+            events = etree.iterparse(
+                io.BytesIO(body), events=("end",), tag=_RECORD, encoding=encoding, **_OPTIONS
+            )
+            elements: Iterator[Any] = (element for _, element in events)
+        else:
+            # A small document (one record, a page of 100) parses faster in one call.
+            root = etree.fromstring(body, _parser(encoding))
+            elements = root.iter(_RECORD)
+        for count, element in enumerate(elements, 1):
             parent = element.getparent()
             if not parents or parents[-1][0] is not parent:
                 parents.append((parent, len(records)))
-            if element.get(_NIL) not in ("true", "1"):
+            if not _is_nil(element):
                 records.append(_record(element, restore))
-            element.clear()
-            if parent is not None:
-                parent.remove(element)
-        root = events.root
+            if streamed and count % _FREE_EVERY == 0 and _is_images(parent):
+                # Free the records read so far, in one batch: one by one costs as much
+                # as the parse itself. Only up to this one: the parser runs ahead, and
+                # the next record may still be in progress.
+                del parent[: parent.index(element) + 1]
+        if streamed:
+            root = events.root
         container = self._container(root)
         # Keep only records read directly under the expected container: an ImageStatus
         # elsewhere (inside an unknown element, say) is not part of the result.
@@ -177,7 +192,7 @@ class _Reader:
         """The element whose ``ImageStatus`` children are the result, or None if empty."""
         soap_ns = _ENVELOPES.get(root.tag)
         if soap_ns is not None:
-            body = root.find(f"{{{soap_ns}}}Body")
+            body = _child(root, f"{{{soap_ns}}}Body")
             if body is None:
                 raise self.unreadable("SOAP envelope without a Body")
             response = _first_element(body)
@@ -209,7 +224,7 @@ class _Reader:
             return None
         if not self.call.operation.returns_list:
             return result
-        return result.find(_IMAGES)
+        return _child(result, _IMAGES)
 
     def _fault(self, fault: Any, soap_ns: str) -> APIError:
         if soap_ns == SOAP11_NS:
@@ -259,6 +274,27 @@ def _looks_like_html(head: bytes) -> bool:
     )
 
 
+_PARSERS = threading.local()
+
+
+def _parser(encoding: str | None) -> etree.XMLParser:
+    """This thread's hardened parser for ``encoding``: building one costs as much as parsing
+    a small answer, and lxml parsers must not be shared between threads."""
+    cache: dict[str | None, etree.XMLParser] = _PARSERS.__dict__.setdefault("cache", {})
+    parser = cache.get(encoding)
+    if parser is None:
+        parser = cache[encoding] = etree.XMLParser(encoding=encoding, **_OPTIONS)
+    return parser
+
+
+def _child(parent: Any, tag: str) -> Any:
+    """The first child element named ``tag``, or None: ``find()`` without path parsing."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _first_element(parent: Any) -> Any:
     for child in parent:
         if isinstance(child.tag, str):
@@ -266,62 +302,81 @@ def _first_element(parent: Any) -> Any:
     return None
 
 
+def _is_images(element: Any) -> bool:
+    return element is not None and element.tag == _IMAGES
+
+
 def _in_service_ns(tag: object) -> bool:
     return isinstance(tag, str) and tag.startswith(_T)
 
 
-def _string(element: Any) -> str | None:
-    if element.get(_NIL) in ("true", "1"):
-        return None
-    text = element.text
-    return "" if text is None else text
+def _is_nil(element: Any) -> bool:
+    return element.get(_NIL) in ("true", "1")
 
 
-def _boolean(element: Any) -> bool:
-    text = (element.text or "").strip()
-    if text in ("true", "1"):
-        return True
-    if text in ("false", "0"):
-        return False
-    # The value is not quoted: a server could echo the key there, and a cut key would
-    # escape redaction.
-    raise ValueError("IsPaid is not an xsd:boolean")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _integer(element: Any) -> int:
-    text = (element.text or "").strip()
+def _boolean(text: str | None) -> bool:
+    value = _BOOLEANS.get((text or "").strip())
+    if value is None:
+        # The value is not quoted: a server could echo the key there, and a cut key would
+        # escape redaction.
+        raise ValueError("IsPaid is not an xsd:boolean")
+    return value
+
+
+@functools.lru_cache(maxsize=256)  # a page holds few distinct status ids
+def _integer(text: str | None) -> int:
+    text = (text or "").strip()
     if not (text.isascii() and text.lstrip("+-").isdigit()):
         raise ValueError("StatusId is not an xsd:int")
     return int(text)
 
 
+def _final_urls(element: Any) -> tuple[str, ...]:
+    """The ``<string>`` items of a FinalImagesURL array: nil ones dropped, empty ones ""."""
+    urls = []
+    for item in element:
+        if item.tag == _STRING:
+            text = item.text
+            if text is not None:
+                urls.append(text)
+            elif not _is_nil(item):
+                urls.append("")
+    return tuple(urls)
+
+
 def _record(element: Any, restore: Callable[[str], str] | None) -> ImageStatus:
+    # The hot loop of a large page. xsi:nil is only looked up for an element without
+    # text: a nil string is None, an empty one "".
     ticket = customer = product = status_name = thumbnail = None
     status_id: int | None = None
     paid: bool | None = None
     finals: tuple[str, ...] = ()
     for child in element:
         tag = child.tag
+        if tag == _FINALS:
+            if not _is_nil(child):
+                finals = _final_urls(child)
+            continue
+        text = child.text
+        if text is None and not _is_nil(child):
+            text = ""
         if tag == _TICKET:
-            ticket = child.text
+            ticket = text or None
         elif tag == _CUSTOMER:
-            customer = _string(child)
+            customer = text
         elif tag == _PRODUCT:
-            product = _string(child)
+            product = text
         elif tag == _STATUS_NAME:
-            status_name = _string(child)
+            status_name = text
         elif tag == _STATUS_ID:
-            status_id = _integer(child)
+            status_id = _integer(text)
         elif tag == _PAID:
-            paid = _boolean(child)
+            paid = _boolean(text)
         elif tag == _THUMB:
-            thumbnail = _string(child)
-        elif tag == _FINALS and child.get(_NIL) not in ("true", "1"):
-            finals = tuple(
-                item.text or ""
-                for item in child
-                if item.tag == _STRING and item.get(_NIL) not in ("true", "1")
-            )
+            thumbnail = text
     if ticket is None or status_id is None or paid is None:
         missing = [n for n, v in (("ImageTicket", ticket), ("StatusId", status_id),
                                   ("IsPaid", paid)) if v is None]
@@ -402,12 +457,14 @@ def redact(text: str, call: Call) -> str:
     key = call.api_key
     if not key:
         return text
+    # As xml.sax.saxutils.escape writes it (not imported: it costs import time).
+    escaped = key.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
     forms = {
         key,
         urllib.parse.quote_plus(key),
         urllib.parse.quote(key, safe=""),
-        xml.sax.saxutils.escape(key),
-        xml.sax.saxutils.escape(key, {'"': "&quot;", "'": "&apos;"}),
+        escaped,
+        escaped.replace('"', "&quot;").replace("'", "&apos;"),
     }
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "***")

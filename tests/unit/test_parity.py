@@ -91,3 +91,20 @@ def test_real_captures_agree() -> None:
         )
         assert all(isinstance(i.image_ticket, uuid.UUID) for i in images)
     assert len(set(results.values())) == 1
+
+
+@pytest.mark.parametrize("protocol", [Protocol.SOAP11, Protocol.HTTP_GET])
+def test_large_pages_stream_to_the_same_records(protocol: Protocol) -> None:
+    """Pages above 1 MiB are read incrementally and freed in batches: same records, in
+    order, as the small-document path gives for each slice, edge cases included."""
+    from pixelz import _parser
+
+    records = (list(EDGE_RECORDS) * 800)[:4000]
+    body = body_for(protocol, records).encode("utf-8")
+    assert len(body) > _parser._STREAM_ABOVE
+    parsed = parse(body, protocol)
+    assert parsed == expected(records)
+    # Cut the same data into small pages: the non-streaming path agrees record for record.
+    small = [parse(body_for(protocol, records[i : i + 500]), protocol)
+             for i in range(0, len(records), 500)]
+    assert parsed == tuple(image for page in small for image in page)

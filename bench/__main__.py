@@ -1,0 +1,138 @@
+"""``python -m bench``: measure every goal of issue 7, print a table, write the docs."""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+
+from . import data
+from .report import Row, render_markdown, render_terminal
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+GOALS = ("P1", "P2", "P3", "P4", "P5")
+_SHAPE_NAMES = {"soap11": "SOAP 1.1", "soap12": "SOAP 1.2", "http_get": "HTTP GET"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", default=",".join(GOALS), help="comma-separated goals")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite the docs")
+    args = parser.parse_args(argv)
+    only = {g.strip().upper() for g in args.only.split(",") if g.strip()}
+    unknown = only - set(GOALS)
+    if unknown:
+        parser.error(f"unknown goals: {', '.join(sorted(unknown))}")
+    sys.path.insert(0, str(ROOT))  # the pixelz checkout next to bench/, even if not installed
+
+    rows: list[Row] = []
+    notes: list[str] = []
+    steps = {"P1": _p1, "P2": _p2, "P3": _p3, "P4": _p4, "P5": _p5}
+    for goal in GOALS:
+        if goal in only:
+            print(f"measuring {goal} ...", file=sys.stderr, flush=True)
+            try:
+                rows += steps[goal](args.quick, notes)
+            except Exception as exc:  # a goal that cannot run is reported, not hidden
+                rows.append(Row(goal, "could not run", f"{type(exc).__name__}: {exc}",
+                                "-", "-", False))
+    print(render_terminal(rows))
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    if args.only != ",".join(GOALS):
+        command += f" --only {args.only}"
+    if not args.no_write:
+        DOC.write_text(render_markdown(rows, notes, command), encoding="utf-8")
+        print(f"\nwrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+def _p1(quick: bool, notes: list[str]) -> list[Row]:
+    from .parse import run_parse
+
+    rows = []
+    for shape in data.SHAPES:
+        result = run_parse(shape, records=data.RECORDS, repeat=3 if quick else 7)
+        name = _SHAPE_NAMES[shape]
+        goal = "P1" if shape == "soap11" else f"P1 ({name})"
+        gated = True if shape == "soap11" else None
+        size = f"{result.size / 1e6:.1f} MB"
+        rows.append(Row(
+            goal, f"list_images, 10,000 records, {name}, {size}",
+            f"pixelz {result.pixelz.ms()}; zeep {result.zeep.ms()}",
+            f"{result.vs_zeep:.1f}x faster than zeep", ">= 12x",
+            result.vs_zeep >= 12 if gated else None,
+        ))
+        rows.append(Row(
+            goal, f"the same against bare lxml.etree.fromstring ({name})",
+            f"pixelz {result.pixelz.ms()}; fromstring {result.lxml.ms()}",
+            f"{result.vs_lxml:.2f}x fromstring", "<= 3x",
+            result.vs_lxml <= 3 if gated else None,
+        ))
+    return rows
+
+
+def _p2(quick: bool, notes: list[str]) -> list[Row]:
+    from .parse import run_call
+
+    result = run_call(repeat=5 if quick else 15, number=200 if quick else 500)
+    return [Row(
+        "P2", "get_image_status, one record, in-memory transport",
+        f"pixelz {result.pixelz.us()}; httpx + fromstring {result.bare.us()}",
+        f"{result.ratio:.2f}x bare", "<= 1.5x", result.ratio <= 1.5,
+    )]
+
+
+def _p3(quick: bool, notes: list[str]) -> list[Row]:
+    from .paging import run_paging
+
+    result = run_paging(pages=20, latency=0.05, prefetch=4, repeat=1 if quick else 3)
+    bound = result.prefetch - 1
+    notes.append(
+        f"P3: the prefetching walk asked for pages {list(result.requested)}; the walk ended "
+        f"at page {result.last_page}; the emulator served {result.served} requests."
+    )
+    return [
+        Row("P3", f"iter_images, {result.pages} full pages, 50 ms latency, prefetch=4",
+            f"one page at a time {result.sequential * 1e3:.0f} ms; "
+            f"prefetch {result.prefetched * 1e3:.0f} ms",
+            f"{result.speedup:.2f}x faster", ">= 3x", result.speedup >= 3),
+        Row("P3", "records in order with prefetch=4",
+            f"{result.records} records", "same order" if result.in_order else "DIFFERENT",
+            "same order", result.in_order),
+        Row("P3", "requests past the last page",
+            f"{result.past_last} (pages {[p for p in result.requested if p > result.last_page]})",
+            f"{result.past_last}", f"<= {bound}", result.past_last <= bound),
+    ]
+
+
+def _p4(quick: bool, notes: list[str]) -> list[Row]:
+    from .imports import BASELINE, run_imports
+
+    result = run_imports(runs=10 if quick else 25, root=str(ROOT))
+    if result.heavy:
+        notes.append(f"P4: `import pixelz` loaded {', '.join(result.heavy)} eagerly.")
+    return [Row(
+        "P4", f'python -c "import pixelz" ({result.runs} runs each)',
+        f"pixelz {result.pixelz * 1e3:.1f} ms; {BASELINE!r} {result.baseline * 1e3:.1f} ms",
+        f"{result.ratio:.3f}x", "<= 1.15x", result.ratio <= 1.15 and not result.heavy,
+    )]
+
+
+def _p5(quick: bool, notes: list[str]) -> list[Row]:
+    from .memory import run_memory
+
+    body = data.images_list_body("soap11", data.records(data.RECORDS))
+    result = run_memory(body, data.CONTENT_TYPES["soap11"], root=str(ROOT))
+    g = result.growth
+    return [Row(
+        "P5", "peak RSS growth parsing the 10,000-record SOAP 1.1 page",
+        f"pixelz {g['pixelz']:.1f} MiB; zeep {g['zeep']:.1f} MiB "
+        f"(bare fromstring {g['lxml']:.1f} MiB)",
+        f"{result.ratio:.2f}x zeep", "<= 0.5x", result.ratio <= 0.5,
+    )]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
