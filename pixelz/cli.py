@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 from . import __version__
 from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE
 from ._core import DEFAULT_BASE_URL
+from ._operations import RECORD_FIELDS
 from .errors import InvalidArgumentError, PixelzError
 from .models import ImageStatus, Protocol, SortBy, Status
 
@@ -36,17 +37,8 @@ __all__ = ["FIELDS", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "json", "ndjson", "csv")
-#: The record fields of every output format, in this order (the ImageStatus attributes).
-FIELDS = (
-    "image_ticket",
-    "customer_image_id",
-    "product_id",
-    "status_name",
-    "status_id",
-    "is_paid",
-    "thumbnail_image_url",
-    "final_image_urls",
-)
+#: The record fields of every output format, in wire order (the ImageStatus attributes).
+FIELDS = tuple(field.attribute for field in RECORD_FIELDS)
 PROGRESS_INTERVAL = 0.1  # seconds between progress redraws
 
 _PROG = "pixelz"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import attrs
 
+from ._operations import RECORD_FIELDS
 from .errors import APIError, NetworkError, PixelzError, ProtocolBlockedError
 from .models import ImagesPage, ImageStatus, Protocol
 
 __all__ = ["ProtocolComparison", "ProtocolResult", "outcome_of"]
 
-_FIELDS = [a.name for a in attrs.fields(ImageStatus)]
+_FIELDS = [field.attribute for field in RECORD_FIELDS]
 
 
 def outcome_of(error: PixelzError | None) -> str:

@@ -139,3 +139,12 @@ def test_error_attributes() -> None:
     every = pixelz.AllProtocolsFailedError([(Protocol.SOAP11, error)], operation="GetImagesList")
     assert every.attempts == ((Protocol.SOAP11, error),)
     assert "soap11" in str(every)
+
+
+def test_record_fields_spec_matches_the_model() -> None:
+    """The operation spec's field list is the one source the CLI and comparison read."""
+    import attrs
+
+    from pixelz._operations import RECORD_FIELDS
+
+    assert [f.attribute for f in RECORD_FIELDS] == [a.name for a in attrs.fields(ImageStatus)]
