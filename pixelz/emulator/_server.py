@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -83,6 +84,12 @@ class _Server(ThreadingHTTPServer):
         with self.connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up (a cancelled read-ahead, a timeout) is not the server's
+        # error: no traceback for it. Anything else is still reported.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
         with self.connections_lock:
