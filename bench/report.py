@@ -139,9 +139,9 @@ brackets), with the garbage collector off while the clock runs.
 - **Parsing strategy.** Documents up to 1 MiB (a single record, a page of 100) are parsed in
   one `etree.fromstring` call with a hardened parser cached per thread (building a parser,
   or setting up `iterparse`, costs about 20 µs, a fifth of a whole in-memory call).
-  Larger ones are read with `iterparse` so that memory stays flat (P5), and their records are freed in batches of 1,000 (`del
-  parent[:n]`): freeing them one by one (`clear()` plus `remove()`) cost as much as
-  parsing the whole document.
+  Larger ones are read with `iterparse` so that memory stays flat (P5), and their
+  records are freed in batches of 1,000 (`del parent[:n]`): freeing them one by one
+  (`clear()` plus `remove()`) cost as much as parsing the whole document.
 - **The record loop.** One pass over a record's children keeps each one's text by tag;
   `xsi:nil` is only looked up when an element has no text; final URLs are read without a
   generator; `IsPaid` is a dictionary lookup and `StatusId` conversion is memoized (a
