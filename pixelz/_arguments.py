@@ -10,8 +10,6 @@ import datetime
 import os
 import re
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
@@ -265,7 +263,3 @@ def image_status_call(
             raise _fail("customer_image_id", customer_image_id, "a non-empty str")
     return Call(GET_IMAGE_STATUS, (credentials.email, credentials.api_key, ticket, customer))
 
-
-def describe(kwargs: Mapping[str, Any]) -> str:
-    """A short, key-free summary of a query for log lines."""
-    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if v is not None)

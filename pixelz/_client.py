@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -142,7 +142,8 @@ class Client(ClientCore):
 
         return self._walk(fetch, prefetch)
 
-    def _walk(self, fetch: Any, prefetch: int) -> Iterator[ImageStatus]:
+    def _walk(self, fetch: Callable[[int], ImagesPage], prefetch: int) -> Iterator[ImageStatus]:
+        """Pages in order, with up to ``prefetch`` requests in flight on worker threads."""
         walk = PageWalk()
         if prefetch == 1:
             number = 1
