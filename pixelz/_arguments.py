@@ -20,12 +20,17 @@ from .models import SortBy, Status
 __all__ = [
     "ENV_API_KEY",
     "ENV_EMAIL",
+    "INT32_MAX",
     "MAX_PER_PAGE",
     "Credentials",
     "ListQuery",
+    "bounded_int",
     "image_status_call",
     "list_query",
+    "parse_date",
+    "parse_ticket",
     "resolve_credentials",
+    "status_filter",
 ]
 
 ENV_EMAIL = "PIXELZ_CONTACT_EMAIL"
@@ -111,10 +116,8 @@ class ListQuery:
 def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
     if isinstance(value, int) and value.bit_length() > 64:
         shown = f"<int of {value.bit_length()} bits>"  # repr() of a huge int raises
-    elif isinstance(value, str) and len(value) > 60:
-        shown = repr(value[:57]) + "..."
     else:
-        shown = repr(value)
+        shown = repr(value[:60] if isinstance(value, str) else value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return InvalidArgumentError(f"invalid {name}={shown}: expected {allowed}")
@@ -136,28 +139,25 @@ def _text(name: str, value: object) -> str:
 _STATUS_NAMES = ", ".join(s.name.lower() for s in Status)
 
 
-def _status(name: str, value: object) -> str:
+def status_filter(name: str, value: object) -> str:
     allowed = f"an int from 0 to {INT32_MAX}, a pixelz.Status, or one of {_STATUS_NAMES}"
     if value is None:
         return ""
-    if isinstance(value, bool):
-        raise _fail(name, value, allowed)
-    if isinstance(value, int):
-        if not 0 <= value <= INT32_MAX:
-            raise _fail(name, value, allowed)
-        return str(int(value))
+    given = value
     if isinstance(value, str):
         key = value.strip().upper().replace("-", "_").replace(" ", "_")
-        # ASCII only: "²".isdigit() holds, yet int("²") fails; at most 10 digits before
-        # int(), which refuses very long digit strings.
-        if key.isascii() and key.isdigit() and len(key) <= 10 and int(key) <= INT32_MAX:
-            return str(int(key))
         if key in Status.__members__:
             return str(Status[key].value)
-    raise _fail(name, value, allowed)
+        # ASCII digits only ("²".isdigit() holds, yet int("²") fails), and few enough that
+        # int() accepts them; the range is checked below, with the int case.
+        if key.isascii() and key.isdigit() and len(key) <= 10:
+            value = int(key)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT32_MAX:
+        return str(int(value))
+    raise _fail(name, given, allowed)
 
 
-def _date(name: str, value: object) -> datetime.date | None:
+def parse_date(name: str, value: object) -> datetime.date | None:
     allowed = "a datetime.date or a 'YYYY-MM-DD' string"
     if value is None:
         return None
@@ -174,7 +174,7 @@ def _date(name: str, value: object) -> datetime.date | None:
     raise _fail(name, value, allowed)
 
 
-def _positive(name: str, value: object, upper: int = INT32_MAX) -> int:
+def bounded_int(name: str, value: object, upper: int = INT32_MAX) -> int:
     allowed = f"an int from 1 to {upper}"
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(name, value, allowed)
@@ -215,26 +215,38 @@ def list_query(
     descending: object = None,
 ) -> ListQuery:
     """Validate ``list_images`` filters (everything but the page number)."""
-    start, end = _date("from_date", from_date), _date("to_date", to_date)
+    start, end = parse_date("from_date", from_date), parse_date("to_date", to_date)
     if start and end and start > end:
         raise InvalidArgumentError(
             f"invalid date range: from_date {start.isoformat()} is after to_date "
             f"{end.isoformat()} (the range is inclusive: from_date <= to_date)"
         )
     return ListQuery(
-        status=_status("status", status),
-        exclude_status=_status("exclude_status", exclude_status),
+        status=status_filter("status", status),
+        exclude_status=status_filter("exclude_status", exclude_status),
         product_id="" if product_id is None else _text("product_id", product_id),
         from_date=start.isoformat() if start else "",
         to_date=end.isoformat() if end else "",
-        per_page=None if per_page is None else _positive("per_page", per_page, MAX_PER_PAGE),
+        per_page=None if per_page is None else bounded_int("per_page", per_page, MAX_PER_PAGE),
         sort_by=_sort_by(sort_by),
         descending=_descending(descending),
     )
 
 
 def check_page(page: object) -> int:
-    return _positive("page", page)
+    return bounded_int("page", page)
+
+
+def parse_ticket(value: object) -> str:
+    """An image ticket (a UUID or a GUID string) in the service's canonical form."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value.strip()))
+        except ValueError:
+            pass
+    raise _fail("image_ticket", value, "a UUID or a GUID string")
 
 
 def image_status_call(
@@ -245,17 +257,7 @@ def image_status_call(
         raise InvalidArgumentError(
             "get_image_status needs exactly one of image_ticket or customer_image_id"
         )
-    ticket = ""
-    if image_ticket is not None:
-        if isinstance(image_ticket, uuid.UUID):
-            ticket = str(image_ticket)
-        elif isinstance(image_ticket, str):
-            try:
-                ticket = str(uuid.UUID(image_ticket.strip()))
-            except ValueError:
-                raise _fail("image_ticket", image_ticket, "a UUID or a GUID string") from None
-        else:
-            raise _fail("image_ticket", image_ticket, "a UUID or a GUID string")
+    ticket = "" if image_ticket is None else parse_ticket(image_ticket)
     customer = ""
     if customer_image_id is not None:
         customer = _text("customer_image_id", customer_image_id)

@@ -6,7 +6,6 @@ Kept in its own module so that ``import pixelz`` does not import asyncio.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -28,14 +27,12 @@ from ._core import (
 from ._operations import Call
 from ._policy import (
     DEFAULT_COOLDOWN,
+    BodyReader,
     Failure,
     Feedback,
     Outcome,
     Sleep,
-    announced_too_large,
     failure_from_exception,
-    overdue,
-    too_large,
 )
 from .compare import ProtocolComparison, ProtocolResult
 from .errors import InvalidArgumentError, PixelzError
@@ -181,7 +178,7 @@ class AsyncClient(ClientCore):
                 results.append(self._result(transport, stats, None, exc))
             else:
                 results.append(self._result(transport, stats, result, None))
-        return self._comparison(results)
+        return ProtocolComparison(tuple(results))
 
     # -- I/O --------------------------------------------------------------------------
 
@@ -200,28 +197,22 @@ class AsyncClient(ClientCore):
 
     async def _send(self, request: httpx.Request, call: Call) -> httpx.Response | Failure:
         request = self._prepare(request, self._http)
-        limit = self._max_response_size
-        started = time.monotonic()
+        reader = BodyReader(self._max_response_size, self._deadline)
+        failure: Failure | None = None
         try:
             response = await self._http.send(request, stream=True)
             try:
-                if announced_too_large(response, limit):
-                    return too_large(limit)
-                chunks, size = [], 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        return too_large(limit)
-                    chunks.append(chunk)
-                    if self._deadline and time.monotonic() - started > self._deadline:
-                        return overdue(self._deadline)
+                failure = reader.begin(response)
+                if failure is None:
+                    async for chunk in response.aiter_bytes():
+                        failure = reader.add(chunk)
+                        if failure is not None:
+                            break
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
             return failure_from_exception(exc, call)
-        # The body was read under a size limit; hand it over as the response content.
-        response._content = b"".join(chunks)
-        return response
+        return failure or reader.finish(response)
 
 
 async def _walk(

@@ -31,7 +31,7 @@ from ._policy import (
     execute,
 )
 from ._version import __version__
-from .compare import ProtocolComparison, ProtocolResult, outcome_of
+from .compare import ProtocolResult, outcome_of
 from .errors import InvalidArgumentError, PixelzError, ResponseParseError
 from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
 from .transports import Transport, default_transport
@@ -46,6 +46,7 @@ __all__ = [
     "SortArg",
     "StatusArg",
     "TimeoutArg",
+    "resolve_timeout",
 ]
 
 DEFAULT_BASE_URL = "https://api.pixelz.com/soap.asmx"
@@ -92,7 +93,7 @@ class ClientCore:
             raise InvalidArgumentError(
                 f"invalid max_response_size={max_response_size!r}: expected bytes >= 1"
             )
-        self._timeout, self._deadline = _timeout(timeout)
+        self._timeout, self._deadline = resolve_timeout(timeout)
         self._retry = RetryPolicy(max_retries=max_retries)
         self._selector = ProtocolSelector(self._transports, float(cooldown))
         self._max_response_size = max_response_size
@@ -190,10 +191,6 @@ class ClientCore:
             page=page,
         )
 
-    @staticmethod
-    def _comparison(results: list[ProtocolResult]) -> ProtocolComparison:
-        return ProtocolComparison(tuple(results))
-
 
 class PageWalk:
     """Decides, page after page, whether ``iter_images`` goes on.
@@ -267,7 +264,7 @@ def _transports(protocols: ProtocolsArg) -> tuple[Transport, ...]:
     return tuple(transports)
 
 
-def _timeout(value: TimeoutArg) -> tuple[httpx.Timeout, float | None]:
+def resolve_timeout(value: TimeoutArg) -> tuple[httpx.Timeout, float | None]:
     """The httpx timeout plus an overall deadline for one request (None: phases only)."""
     if isinstance(value, httpx.Timeout):
         phases = (value.connect, value.read, value.write, value.pool)

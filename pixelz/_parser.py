@@ -279,7 +279,8 @@ _PARSERS = threading.local()
 
 def _parser(encoding: str | None) -> etree.XMLParser:
     """This thread's hardened parser for ``encoding``: building one costs as much as parsing
-    a small answer, and lxml parsers must not be shared between threads."""
+    a small answer, and lxml lets one thread at a time use a parser, so threads that
+    shared one would queue behind each other."""
     cache: dict[str | None, etree.XMLParser] = _PARSERS.__dict__.setdefault("cache", {})
     parser = cache.get(encoding)
     if parser is None:

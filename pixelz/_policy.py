@@ -53,6 +53,7 @@ from .transports import Transport
 __all__ = [
     "DEFAULT_COOLDOWN",
     "RETRY_STATUSES",
+    "BodyReader",
     "Failure",
     "Outcome",
     "ProtocolSelector",
@@ -313,15 +314,38 @@ def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
     return Failure(kind, f"{label}: {text}")
 
 
-def too_large(limit: int) -> Failure:
-    return Failure("too_large", f"response larger than max_response_size ({limit} bytes)")
+class BodyReader:
+    """Collects a streamed body under ``max_response_size`` and the overall deadline: the
+    same decisions for the sync and the async driver, which only feed it chunks."""
 
+    def __init__(self, limit: int, deadline: float | None) -> None:
+        self.limit = limit
+        self.deadline = deadline
+        self.started = time.monotonic()
+        self.chunks: list[bytes] = []
+        self.size = 0
 
-def overdue(seconds: float) -> Failure:
-    return Failure("timeout", f"timed out: response not complete within {seconds:g} s")
+    def begin(self, response: httpx.Response) -> Failure | None:
+        """Refuse at once a body whose announced Content-Length passes the limit."""
+        length = response.headers.get("content-length", "")
+        return self._too_large() if length.isdigit() and int(length) > self.limit else None
 
+    def add(self, chunk: bytes) -> Failure | None:
+        """Keep ``chunk``, or the reason to stop reading."""
+        self.size += len(chunk)
+        if self.size > self.limit:
+            return self._too_large()
+        self.chunks.append(chunk)
+        if self.deadline and time.monotonic() - self.started > self.deadline:
+            return Failure(
+                "timeout", f"timed out: response not complete within {self.deadline:g} s"
+            )
+        return None
 
-def announced_too_large(response: httpx.Response, limit: int) -> bool:
-    """True when the announced Content-Length already passes ``limit``: stop before reading."""
-    length = response.headers.get("content-length", "")
-    return length.isdigit() and int(length) > limit
+    def finish(self, response: httpx.Response) -> httpx.Response:
+        """``response`` with the body read under the limits as its content."""
+        response._content = b"".join(self.chunks)
+        return response
+
+    def _too_large(self) -> Failure:
+        return Failure("too_large", f"response larger than max_response_size ({self.limit} bytes)")

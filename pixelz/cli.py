@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime
 import json
 import os
-import re
 import shutil
 import sys
 import time
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE
-from ._core import DEFAULT_BASE_URL
+from ._arguments import (
+    ENV_API_KEY,
+    ENV_EMAIL,
+    MAX_PER_PAGE,
+    bounded_int,
+    parse_date,
+    parse_ticket,
+    status_filter,
+)
+from ._core import DEFAULT_BASE_URL, resolve_timeout
 from ._operations import RECORD_FIELDS
 from .errors import InvalidArgumentError, PixelzError
-from .models import ImageStatus, Protocol, SortBy, Status
+from .models import ImageStatus, Protocol, SortBy
 
 if TYPE_CHECKING:
     from ._client import Client
@@ -222,7 +227,7 @@ def _target_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
     group.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=_timeout,
         metavar="S",
         default=30.0 if top else default,
         help="seconds per request (default 30)",
@@ -323,7 +328,7 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
                        help="created on or after this day")
     group.add_argument("--to", dest="to_date", type=_date, metavar="YYYY-MM-DD",
                        help="created on or before this day")
-    group.add_argument("--page", type=_positive_int, metavar="N", help="1-based page (default 1)")
+    group.add_argument("--page", type=_page, metavar="N", help="1-based page (default 1)")
     group.add_argument("--per-page", type=_per_page, metavar="N",
                        help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; "
                        f"{MAX_PER_PAGE} with --all)")
@@ -338,52 +343,40 @@ def _format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> N
 # -- argument types (errors become argparse usage errors, exit 2) --------------------------
 
 
-def _positive_int(text: str) -> int:
-    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
-    return int(text)
+def _checked(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type that runs the library's own validation, so the command line accepts
+    exactly what the SDK accepts and says what is allowed when it does not."""
+
+    def convert(text: str) -> Any:
+        try:
+            return check(text)
+        except InvalidArgumentError as exc:
+            raise argparse.ArgumentTypeError(exc.detail) from None
+
+    return convert
 
 
-def _per_page(text: str) -> int:
-    value = _positive_int(text)
-    if value > MAX_PER_PAGE:
-        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_PER_PAGE}, got {text!r}")
-    return value
+def _number(text: str) -> int | str:
+    """Decimal digits as an int, anything else as given (for the validator to refuse)."""
+    digits = text.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 12 else text
 
 
-def _positive_float(text: str) -> float:
+def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    resolve_timeout(value)
     return value
 
 
-def _status(text: str) -> str:
-    key = text.strip().upper().replace("-", "_").replace(" ", "_")
-    if key.isdigit() or key in Status.__members__:
-        return text.strip()
-    names = ", ".join(s.name.lower() for s in Status)
-    raise argparse.ArgumentTypeError(f"expected a status id or one of {names}, got {text!r}")
-
-
-def _date(text: str) -> str:
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-            return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}")
-
-
-def _ticket(text: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        msg = f"expected an image ticket (a GUID), got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+_status = _checked(lambda text: status_filter("status", text))
+_date = _checked(lambda text: parse_date("date", text))
+_page = _checked(lambda text: bounded_int("page", _number(text)))
+_per_page = _checked(lambda text: bounded_int("per_page", _number(text), MAX_PER_PAGE))
+_ticket = _checked(parse_ticket)
+_timeout = _checked(_seconds)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -431,10 +424,6 @@ def _client(args: argparse.Namespace) -> Iterator[Client]:
 
 
 def _query(args: argparse.Namespace) -> dict[str, Any]:
-    if args.from_date and args.to_date and args.from_date > args.to_date:
-        raise _UsageError(
-            f"--from {args.from_date} is after --to {args.to_date} (the range is inclusive)"
-        )
     return dict(
         status=args.status,
         exclude_status=args.exclude_status,
@@ -521,18 +510,12 @@ def _cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def record_dict(image: ImageStatus) -> dict[str, Any]:
-    """The JSON form of a record: ImageStatus attribute names, ticket as a string, URLs as a
-    list, ``None`` as ``null``."""
-    return {
-        "image_ticket": str(image.image_ticket),
-        "customer_image_id": image.customer_image_id,
-        "product_id": image.product_id,
-        "status_name": image.status_name,
-        "status_id": image.status_id,
-        "is_paid": image.is_paid,
-        "thumbnail_image_url": image.thumbnail_image_url,
-        "final_image_urls": list(image.final_image_urls),
-    }
+    """The JSON form of a record: ImageStatus attribute names in wire order, ticket as a
+    string, URLs as a list, ``None`` as ``null``."""
+    record = {name: getattr(image, name) for name in FIELDS}
+    record["image_ticket"] = str(image.image_ticket)
+    record["final_image_urls"] = list(image.final_image_urls)
+    return record
 
 
 # U+2028/U+2029 and NEL are valid raw in JSON strings but split lines for many readers
@@ -545,16 +528,19 @@ def _json_line(value: Any) -> str:
 
 
 def _csv_row(image: ImageStatus) -> list[str]:
-    return [
-        str(image.image_ticket),
-        image.customer_image_id or "",
-        image.product_id or "",
-        image.status_name or "",
-        str(image.status_id),
-        "true" if image.is_paid else "false",
-        image.thumbnail_image_url or "",
-        " ".join(image.final_image_urls),
-    ]
+    """The CSV cells of a record, in ``FIELDS`` order: null as "", booleans as true/false,
+    final URLs joined by spaces."""
+    return [_csv_cell(value) for value in record_dict(image).values()]
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(value)
+    return str(value)
 
 
 def _counted(
@@ -751,25 +737,17 @@ class _ListTable:
 
 def render_details(image: ImageStatus) -> str:
     """One record as ``field  value`` lines, every field, nothing truncated."""
-    values: list[tuple[str, str]] = [
-        ("image_ticket", str(image.image_ticket)),
-        ("customer_image_id", _cell(image.customer_image_id)),
-        ("product_id", _cell(image.product_id)),
-        ("status_name", _cell(image.status_name)),
-        ("status_id", str(image.status_id)),
-        ("is_paid", "yes" if image.is_paid else "no"),
-        ("thumbnail_image_url", _cell(image.thumbnail_image_url)),
-    ]
-    urls = [neutralize(u) for u in image.final_image_urls] or ["-"]
-    values.append(("final_image_urls", urls[0]))
-    values.extend(("", url) for url in urls[1:])
+    values: list[tuple[str, str]] = []
+    for name, value in record_dict(image).items():
+        if isinstance(value, list):
+            urls = [neutralize(url) for url in value] or ["-"]
+            values.append((name, urls[0]))
+            values.extend(("", url) for url in urls[1:])
+        elif isinstance(value, bool):
+            values.append((name, "yes" if value else "no"))
+        else:
+            values.append((name, _cell(value if value is None else str(value))))
     return "".join(f"{name:<21}{value}\n" for name, value in values)
-
-
-def _agreement(report: ProtocolComparison) -> list[bool | None]:
-    """Per result: None when it failed, else whether it equals the first successful one."""
-    base = next((r.page.images for r in report.results if r.page is not None), None)
-    return [None if r.page is None else r.page.images == base for r in report.results]
 
 
 def comparison_dict(report: ProtocolComparison) -> dict[str, Any]:
@@ -786,7 +764,7 @@ def comparison_dict(report: ProtocolComparison) -> dict[str, Any]:
                 "agrees": agrees,
                 "error": None if result.error is None else str(result.error),
             }
-            for result, agrees in zip(report.results, _agreement(report), strict=True)
+            for result, agrees in zip(report.results, report.agreement, strict=True)
         ],
         "differences": list(report.differences),
     }
@@ -796,7 +774,7 @@ def render_comparison(report: ProtocolComparison, width: int = 120) -> str:
     """The DESIGN §6 report as a table, then failures and differences, then a verdict."""
     headers = ("PROTOCOL", "OUTCOME", "LATENCY", "BYTES", "RECORDS", "AGREES")
     rows = []
-    for result, agrees in zip(report.results, _agreement(report), strict=True):
+    for result, agrees in zip(report.results, report.agreement, strict=True):
         rows.append((
             neutralize(str(result.protocol)),
             result.outcome,

@@ -45,6 +45,13 @@ class ProtocolComparison:
     results: tuple[ProtocolResult, ...]
 
     @property
+    def agreement(self) -> tuple[bool | None, ...]:
+        """Per result: None when it failed, else whether its records equal those of the
+        first successful result."""
+        base = next((r.page.images for r in self.results if r.page is not None), None)
+        return tuple(None if r.page is None else r.page.images == base for r in self.results)
+
+    @property
     def consistent(self) -> bool:
         return not self.differences
 

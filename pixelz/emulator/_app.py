@@ -33,12 +33,14 @@ from collections.abc import Iterable, Mapping
 import attrs
 from lxml import etree
 
+from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, Operation
 from pixelz.emulator import _faults, _pages, _service, _xml
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
 from pixelz.emulator.dataset import Record
 from pixelz.models import Protocol
+from pixelz.transports._http import request_validation_rejects
 
 __all__ = ["BASE_PATH", "EmulatorApp", "Response"]
 
@@ -48,7 +50,7 @@ Headers = tuple[tuple[str, str], ...]
 
 _ASPNET = (("X-AspNet-Version", "4.0.30319"),)
 _SOAP_TYPES = {"text/xml": Protocol.SOAP11, "application/soap+xml": Protocol.SOAP12}
-_SOAP_NS = {Protocol.SOAP11: _xml.SOAP11_NS, Protocol.SOAP12: _xml.SOAP12_NS}
+_SOAP_NS = {Protocol.SOAP11: SOAP11_NS, Protocol.SOAP12: SOAP12_NS}
 _XML_TYPE = {
     Protocol.SOAP11: "text/xml; charset=utf-8",
     Protocol.SOAP12: "application/soap+xml; charset=utf-8",
@@ -56,6 +58,7 @@ _XML_TYPE = {
     Protocol.HTTP_POST: "text/xml; charset=utf-8",
 }
 _FORM_TYPE = "application/x-www-form-urlencoded"
+_BY_ACTION = {op.soap_action: op for op in OPERATIONS.values()}
 _CLOSES = frozenset({400, 415, 500})  # Mono's listener closes the connection after these
 
 
@@ -112,17 +115,6 @@ def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
         if sep:
             params[name.strip().lower()] = val.strip().strip('"')
     return media.strip().lower(), params
-
-
-def _is_dangerous(value: str) -> bool:
-    """ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString)."""
-    for i, ch in enumerate(value[:-1]):
-        nxt = value[i + 1]
-        if ch == "<" and ((nxt.isascii() and nxt.isalpha()) or nxt in "!/?"):
-            return True
-        if ch == "&" and nxt == "#":
-            return True
-    return False
 
 
 def _html_encode(text: str) -> str:
@@ -326,12 +318,11 @@ class EmulatorApp:
             if protocol is Protocol.SOAP11
             else "Soap12ServerProtocolHelper"
         ) + ".RouteRequest ()"
-        by_action = {op.soap_action: op for op in OPERATIONS.values()}
         if protocol is Protocol.SOAP11:
             action = urllib.parse.unquote(headers.get("soapaction", "").strip().strip('"'))
         else:
             action = urllib.parse.unquote(params.get("action", ""))
-        operation = by_action.get(action) if action else None
+        operation = _BY_ACTION.get(action) if action else None
         if protocol is Protocol.SOAP11 and "soapaction" in headers and operation is None:
             message = f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
             fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
@@ -340,7 +331,7 @@ class EmulatorApp:
         root = _xml.parse_request_xml(body)
         if root is None or etree.QName(root).localname != "Envelope":
             return _response(400, _empty_type(headers), b"")
-        if protocol is Protocol.SOAP11 and root.tag == f"{{{_xml.SOAP12_NS}}}Envelope":
+        if protocol is Protocol.SOAP11 and root.tag == f"{{{SOAP12_NS}}}Envelope":
             # ASMX settles the version by the envelope: a SOAP 1.2 envelope sent as text/xml
             # is answered as SOAP 1.2 (the other way round is 415, below).
             protocol = ctx.protocol = Protocol.SOAP12
@@ -374,7 +365,7 @@ class EmulatorApp:
         values: dict[str, str | None] = {}
         for name in operation.parameters:
             child = None if request_el is None else request_el.find(f"{{{NAMESPACE}}}{name}")
-            if child is None or child.get(f"{{{_xml.XSI_NS}}}nil") == "true":
+            if child is None or child.get(f"{{{XSI_NS}}}nil") == "true":
                 values[name] = None
             else:
                 values[name] = "".join(str(t) for t in child.itertext())
@@ -428,8 +419,9 @@ class EmulatorApp:
         source = query if query is not None else body.decode("utf-8", "replace")
         pairs = urllib.parse.parse_qsl(source, keep_blank_values=True)
         collection = "QueryString" if query is not None else "Form"
+        reader = "UrlParameterReader" if query is not None else "HtmlFormParameterReader"
         for name, value in pairs:
-            if _is_dangerous(value):
+            if request_validation_rejects(value):
                 shown = f'"{value}"'
                 if len(shown) > 20:  # Mono shortens the value this way
                     shown = shown[:16] + '..."'
@@ -442,8 +434,7 @@ class EmulatorApp:
                     message,
                     "HttpRequest.ValidateString (System.String key, System.String value, "
                     "System.String name)",
-                    f"{'UrlParameterReader' if query is not None else 'HtmlFormParameterReader'}"
-                    ".Read (System.Web.HttpRequest request)",
+                    f"{reader}.Read (System.Web.HttpRequest request)",
                     "HttpServerProtocol.ReadParameters ()",
                 )
                 return self._text_error(ctx, fault)
@@ -451,7 +442,6 @@ class EmulatorApp:
         for name, value in pairs:
             key = name.lower()
             found[key] = f"{found[key]},{value}" if key in found else value
-        reader = "UrlParameterReader" if query is not None else "HtmlFormParameterReader"
         for name in operation.parameters:
             if name.lower() not in found:
                 fault = _faults.framework_fault(

@@ -19,9 +19,9 @@ import html
 import urllib.parse
 from collections.abc import Collection, Iterable
 
-import attrs
-
+from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSD_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Operation
+from pixelz.emulator._xml import Element
 from pixelz.models import Protocol
 
 __all__ = [
@@ -43,11 +43,7 @@ PARAMETER_TYPE = "string"  # every web method parameter is an xsd:string (DESIGN
 PLACEHOLDERS = {"string": "string", "guid": "guid", "int": "int", "boolean": "boolean"}
 TEST_FORM_UNAVAILABLE = "The test form is only available for requests from the local machine."
 
-_SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-_SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
-_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-_XSD_NS = "http://www.w3.org/2001/XMLSchema"
-_SOAP = {Protocol.SOAP11: ("soap", _SOAP11_NS), Protocol.SOAP12: ("soap12", _SOAP12_NS)}
+_SOAP = {Protocol.SOAP11: ("soap", SOAP11_NS), Protocol.SOAP12: ("soap12", SOAP12_NS)}
 _SOAP_TYPE = {Protocol.SOAP11: "text/xml", Protocol.SOAP12: "application/soap+xml"}
 _TITLES = {
     Protocol.SOAP11: "SOAP 1.1",
@@ -62,31 +58,26 @@ _NIL = (("xsi:nil", "true"),)
 # -- the sample documents ---------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class Node:
-    """One element of a sample: its name as written, attributes, and either a placeholder
-    (the XSD type name shown as the element's text) or children."""
+# A sample is an ``_xml.Element`` tree whose leaf text is the placeholder: the XSD type
+# name shown where a value goes.
+Node = Element
 
-    name: str
-    attributes: tuple[tuple[str, str], ...] = ()
-    children: tuple[Node, ...] = ()
-    placeholder: str | None = None
 
-    def iter(self) -> Iterable[Node]:
-        """This node and every descendant, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.iter()
+def _walk(node: Node) -> Iterable[Node]:
+    """``node`` and every descendant, in document order."""
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 def _record() -> Node:
     children = []
     for field in RECORD_FIELDS:
         if field.xsd_type == "ArrayOfString":  # unbounded nillable strings: two items shown
-            item = Node("string", placeholder=PLACEHOLDERS["string"])
+            item = Node("string", text=PLACEHOLDERS["string"])
             children.append(Node(field.wire_name, children=(item, item)))
         else:
-            children.append(Node(field.wire_name, placeholder=PLACEHOLDERS[field.xsd_type]))
+            children.append(Node(field.wire_name, text=PLACEHOLDERS[field.xsd_type]))
     return Node(RECORD_ELEMENT, children=tuple(children))
 
 
@@ -98,7 +89,7 @@ def _result_content(operation: Operation) -> tuple[Node, ...]:
 
 
 def _request_element(operation: Operation) -> Node:
-    params = tuple(Node(p, placeholder=PARAMETER_TYPE) for p in operation.parameters)
+    params = tuple(Node(p, text=PARAMETER_TYPE) for p in operation.parameters)
     return Node(operation.name, (("xmlns", NAMESPACE),), params)
 
 
@@ -109,7 +100,7 @@ def _response_element(operation: Operation) -> Node:
 
 def _envelope(protocol: Protocol, body: Node) -> Node:
     prefix, namespace = _SOAP[protocol]
-    declarations = (("xmlns:xsi", _XSI_NS), ("xmlns:xsd", _XSD_NS), (f"xmlns:{prefix}", namespace))
+    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS), (f"xmlns:{prefix}", namespace))
     return Node(f"{prefix}:Envelope", declarations, (Node(f"{prefix}:Body", children=(body,)),))
 
 
@@ -123,8 +114,8 @@ def response_sample(operation: Operation, protocol: Protocol) -> Node:
     if protocol in _SOAP:
         return _envelope(protocol, _response_element(operation))
     content = _result_content(operation)
-    has_nil = any(node.attributes == _NIL for child in content for node in child.iter())
-    declarations = (("xmlns:xsi", _XSI_NS), ("xmlns:xsd", _XSD_NS)) if has_nil else ()
+    has_nil = any(node.attributes == _NIL for child in content for node in _walk(child))
+    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS)) if has_nil else ()
     return Node(operation.result_type, (*declarations, ("xmlns", NAMESPACE)), content)
 
 
@@ -144,8 +135,8 @@ def render(node: Node, *, markup: bool = True) -> str:
     def walk(n: Node, depth: int) -> None:
         pad = "  " * depth
         attributes = "".join(f' {k}="{v}"' for k, v in n.attributes)
-        if n.placeholder is not None:
-            text = _value(n.placeholder) if markup else n.placeholder
+        if n.text is not None:
+            text = _value(n.text) if markup else n.text
             lines.append(f"{pad}{esc(f'<{n.name}{attributes}>')}{text}{esc(f'</{n.name}>')}")
         elif not n.children:
             lines.append(pad + esc(f"<{n.name}{attributes} />"))

@@ -15,14 +15,13 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 
+from pixelz._arguments import INT32_MAX, MAX_PER_PAGE
 from pixelz.emulator.dataset import Record
 
 __all__ = ["BOOM_PRODUCT_ID", "ServiceError", "get_image_status", "get_images_list"]
 
 BOOM_PRODUCT_ID = "__boom__"
 DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 100
-_INT32_MAX = 2**31 - 1
 
 _DIGITS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -44,7 +43,7 @@ def _int32(text: str) -> int | None:
     if not _DIGITS.fullmatch(text):
         return None
     value = int(text)
-    return value if value <= _INT32_MAX else None
+    return value if value <= INT32_MAX else None
 
 
 def _date(text: str, name: str) -> datetime.date | None:

@@ -16,12 +16,11 @@ from typing import Literal
 import attrs
 from lxml import etree
 
+from pixelz._envelope import SOAP11_NS, XSD_NS, XSI_NS
 from pixelz._operations import NAMESPACE, RECORD_ELEMENT, RECORD_FIELDS, Operation
 from pixelz.emulator.dataset import Record
 
 __all__ = [
-    "SOAP11_NS",
-    "SOAP12_NS",
     "Element",
     "NilStyle",
     "escape_text",
@@ -33,10 +32,6 @@ __all__ = [
 
 NilStyle = Literal["omit", "nil"]
 
-SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-XSD_NS = "http://www.w3.org/2001/XMLSchema"
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -16,7 +16,7 @@ from ..errors import ProtocolBlockedError
 from ..models import Protocol
 from ._base import Transport, operation_url
 
-__all__ = ["HttpGetTransport", "HttpPostTransport"]
+__all__ = ["HttpGetTransport", "HttpPostTransport", "request_validation_rejects"]
 
 # ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString) rejects form
 # and query values holding "<" before a letter, "!", "/" or "?", or "&#". SOAP bodies are
@@ -25,9 +25,15 @@ __all__ = ["HttpGetTransport", "HttpPostTransport"]
 _DANGEROUS = re.compile(r"<[A-Za-z!/?]|&#")
 
 
+def request_validation_rejects(value: str) -> bool:
+    """Whether ASP.NET request validation refuses ``value`` in a form or query string (the
+    emulator applies the same rule as a server)."""
+    return _DANGEROUS.search(value) is not None
+
+
 def _form(call: Call, protocol: Protocol) -> str:
     for name, value in call.items:
-        if _DANGEROUS.search(value):
+        if request_validation_rejects(value):
             raise ProtocolBlockedError(
                 f"the value of {name} looks like markup, which ASP.NET request validation "
                 "rejects on HTTP GET and POST (not sent)",

@@ -32,6 +32,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pixelz._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, NAMESPACE
+from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
+
 ROOT = Path(__file__).resolve().parents[1] / "reference_asmx"
 DATASET_PATH = ROOT / "dataset.json"
 BUILD_DIR = ROOT / ".build"
@@ -43,25 +46,13 @@ WEB_CONFIGS = {
     "soap-only": APP_TEMPLATE / "web.soap-only.config",
 }
 
-EMAIL = "demo@example.com"
-API_KEY = "demo-api-key"
-NAMESPACE = "http://removethebackground.com/"
+# The host's default credentials are the emulator's demo ones; parameter names come from
+# the SDK's operation specs (the reference tests check the server's WSDL against them).
+EMAIL = DEMO_CONTACT_EMAIL
+API_KEY = DEMO_CONTACT_API_KEY
 START_TIMEOUT = 60.0
-
-LIST_PARAMS = (
-    "contactEmail",
-    "contactAPIkey",
-    "imageStatus",
-    "excludeImageStatus",
-    "productId",
-    "fromDate",
-    "toDate",
-    "page",
-    "imagesPerPage",
-    "sortBy",
-    "isDescending",
-)
-STATUS_PARAMS = ("contactEmail", "contactAPIkey", "imageTicket", "customerImageId")
+LIST_PARAMS = GET_IMAGES_LIST.parameters
+STATUS_PARAMS = GET_IMAGE_STATUS.parameters
 
 
 class MonoUnavailable(RuntimeError):

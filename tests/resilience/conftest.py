@@ -8,6 +8,8 @@ import httpx
 import pytest
 import respx
 
+from ..unit._wire import protocol_of
+
 BASE = "http://pixelz.test/soap.asmx"
 EMAIL = "qa@example.com"
 KEY = "SENTINEL-KEY-77c1"
@@ -61,16 +63,6 @@ def waf_block() -> httpx.Response:
         headers={"Content-Type": "text/html"},
         text="<html><body><h1>Request blocked</h1>Reference #18.2f</body></html>",
     )
-
-
-def protocol_of(request: httpx.Request) -> str:
-    """Which of the four bindings a request uses, read off the wire."""
-    if request.method == "GET":
-        return "http_get"
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("application/x-www-form-urlencoded"):
-        return "http_post"
-    return "soap12" if ctype.startswith("application/soap+xml") else "soap11"
 
 
 class Routes:

@@ -11,6 +11,8 @@ import httpx
 
 import pixelz
 
+from ..unit._wire import protocol_of as protocol_of  # re-exported for the tests here
+
 BASE = "http://pixelz.test/soap.asmx"
 EMAIL = "security@example.com"
 KEY = "SENTINEL-KEY-4b1d"
@@ -125,13 +127,3 @@ def call(c: pixelz.Client, operation: str) -> Any:
     if operation == "GetImagesList":
         return c.list_images()
     return c.get_image_status(TICKET)
-
-
-def protocol_of(request: httpx.Request) -> str:
-    """Which of the four bindings a request uses, read off the wire."""
-    if request.method == "GET":
-        return "http_get"
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("application/x-www-form-urlencoded"):
-        return "http_post"
-    return "soap12" if ctype.startswith("application/soap+xml") else "soap11"
