@@ -1,0 +1,177 @@
+"""Records in ASMX's own serialization, read without building an XML tree.
+
+ASMX writes every record the same way: unprefixed elements in schema order, no
+attributes but ``xsi:nil="true"``, text without comments or CDATA. A page written like
+that is read here by one regular expression per record, which is several times faster
+than touching each field element through lxml (docs/performance.md, P1).
+
+This is only a fast path. :func:`split` accepts the run of records only when all of it
+is in that exact form, and hands back the document *without* the records, with an empty
+``<ImageStatus/>`` in their place: the parser reads that skeleton with lxml and uses
+these records only if the stand-in turns out to be the sole child of the expected
+container, in the expected namespace, in a UTF-8 document. Anything else (comments,
+CDATA, prefixes, unknown fields, other attributes, other orders, literal CR or
+characters XML forbids) returns None and the document goes to the general reader, so
+both readers give the same records for the same bytes (tests/unit/test_fastpath.py).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from ._operations import RECORD_ELEMENT, RECORD_FIELDS
+from .models import ImageStatus
+
+__all__ = ["CHAR_REF", "FIELD_TYPES", "STAND_IN", "split"]
+
+STAND_IN = b"<" + RECORD_ELEMENT.encode() + b"/>"
+# A character reference, hexadecimal or decimal, as both readers accept it.
+CHAR_REF = r"&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));"
+
+_OPEN = STAND_IN[:-2]  # b"<ImageStatus"
+_CLOSE = b"</" + RECORD_ELEMENT.encode() + b">"
+_WS = "[ \t\r\n]*"  # XML white space between elements (Windows servers indent with CRLF)
+# Text of a simple element: no markup. ``[^<]`` is matched much faster than any larger
+# character class, so the characters XML forbids are looked for once per page instead.
+_CHARS = "[^<]*"
+_TEXT = f"({_CHARS})"
+_NIL = 'xsi:nil="true"'
+# C0 controls but tab, LF and CR: XML forbids them, libxml2 rejects the page, and so the
+# general reader must see it. (ASMX writes them as references, which are decoded.)
+_CONTROLS = tuple(bytes([c]) for c in range(0x20) if c not in (0x9, 0xA, 0xD))
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
+
+
+def _string(name: str) -> str:
+    # ``<X>text</X>`` -> text; ``<X />`` -> "" (the empty group takes part); nil or absent
+    # -> neither group takes part -> None.
+    return (f"(?:<{name}>{_TEXT}</{name}>|<{name}{_WS}/>()"
+            f"|<{name}[ \t\r\n]+{_NIL}{_WS}/>)?{_WS}")
+
+
+_FIELD_PATTERNS: dict[str, Callable[[str], str]] = {
+    "guid": lambda name: (f"<{name}>([0-9a-fA-F]{{8}}(?:-[0-9a-fA-F]{{4}}){{3}}"
+                          f"-[0-9a-fA-F]{{12}})</{name}>{_WS}"),
+    "string": _string,
+    "int": lambda name: f"<{name}>(-?[0-9]+)</{name}>{_WS}",
+    # The group takes part (as "", which costs no allocation) only for false.
+    "boolean": lambda name: f"<{name}>(?:true|1|(?:false|0)())</{name}>{_WS}",
+    "ArrayOfString": lambda name: (
+        f"(?:<{name}>((?:{_WS}<string(?:>{_CHARS}</string>|{_WS}/>"
+        f"|[ \t\r\n]+{_NIL}{_WS}/>))*){_WS}</{name}>"
+        f"|<{name}(?:[ \t\r\n]+{_NIL})?{_WS}/>)?{_WS}"
+    ),
+}
+# _records() unpacks the groups in this order (a unit test holds the spec to it).
+FIELD_TYPES = ("guid", "string", "string", "string", "int", "boolean", "string", "ArrayOfString")
+_RECORD = re.compile(
+    f"<{RECORD_ELEMENT}>{_WS}"
+    + "".join(_FIELD_PATTERNS[f.xsd_type](f.wire_name) for f in RECORD_FIELDS)
+    + f"</{RECORD_ELEMENT}>{_WS}"
+)
+_ITEM = re.compile(f"<string>{_TEXT}</string>|<string{_WS}/>")  # nil items do not match
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);|" + CHAR_REF)
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+class _NotCanonical(Exception):
+    """A value the fast path does not decode exactly as libxml2 would."""
+
+
+def _character(match: re.Match[str]) -> str:
+    name, hexadecimal, decimal = match.groups()
+    if name is not None:
+        return _NAMED[name]
+    code = int(hexadecimal, 16) if hexadecimal is not None else int(decimal)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        raise _NotCanonical  # libxml2 rejects these: let the general reader say so
+    return chr(code)
+
+
+def _decode(text: str) -> str:
+    """Character data as XML reads it: line ends normalized to LF, then references
+    replaced (so ``&#xD;`` stays a CR)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" not in text:
+        return text
+    if text.count("&") != len(_ENTITY.findall(text)):
+        raise _NotCanonical  # a bare "&": not well-formed
+    return _ENTITY.sub(_character, text)
+
+
+def _fast_uuid(text: str) -> uuid.UUID:
+    """``uuid.UUID(text)`` for a text the record pattern has checked, in half the time:
+    it sets the two slots ``UUID.__init__`` sets, without trying the other input forms."""
+    value = object.__new__(uuid.UUID)
+    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(value, "is_safe", uuid.SafeUUID.unknown)
+    return value
+
+
+_PROBE = "0123abcd-4567-89ef-0123-456789abcdef"
+_uuid: Callable[[str], uuid.UUID] = uuid.UUID
+try:  # on a Python whose UUID keeps other slots, the plain constructor is used
+    if _fast_uuid(_PROBE) == uuid.UUID(_PROBE):
+        _uuid = _fast_uuid
+except AttributeError:  # pragma: no cover
+    pass
+
+
+def split(document: bytes) -> tuple[bytes, list[ImageStatus]] | None:
+    """The document with its records replaced by :data:`STAND_IN`, and the records; or
+    None when the records are not all in ASMX's exact form (or there are none)."""
+    start = document.find(_OPEN)
+    end = document.rfind(_CLOSE)
+    if start < 0 or end < start:
+        return None
+    end += len(_CLOSE)
+    region = document[start:end]
+    if any(c in region for c in _CONTROLS):  # one memchr each: faster than one pass
+        return None
+    if not region.isascii() and any(c in region for c in _NONCHARACTERS):
+        return None
+    if b"]" in region and b"]]>" in region:  # forbidden in text; the first test is quicker
+        return None
+    try:
+        records = _records(region.decode("utf-8"), b"&" in region or b"\r" in region)
+    except (UnicodeDecodeError, _NotCanonical):
+        return None
+    if records is None:
+        return None
+    return document[:start] + STAND_IN + document[end:], records
+
+
+def _records(text: str, coded: bool) -> list[ImageStatus] | None:
+    """Every record of ``text``, which must hold nothing else; ``coded`` says whether any
+    value may hold a reference or a CR (and so needs :func:`_decode`)."""
+    records: list[ImageStatus] = []
+    append = records.append
+    match = _RECORD.match
+    items = _ITEM.findall
+    position, end = 0, len(text)
+    while position < end:
+        found = match(text, position)
+        if found is None:
+            return None
+        position = found.end()
+        (ticket, customer, customer_empty, product, product_empty, name, name_empty,
+         status_id, unpaid, thumbnail, thumbnail_empty, finals) = found.groups()
+        customer = customer_empty if customer is None else customer
+        product = product_empty if product is None else product
+        name = name_empty if name is None else name
+        thumbnail = thumbnail_empty if thumbnail is None else thumbnail
+        urls = tuple(items(finals)) if finals else ()
+        if coded:
+            customer, product, name, thumbnail = (
+                None if value is None else _decode(value)
+                for value in (customer, product, name, thumbnail)
+            )
+            urls = tuple(_decode(url) for url in urls)
+        append(ImageStatus(
+            _uuid(ticket), customer, product, name, int(status_id), unpaid is None,
+            thumbnail, urls,
+        ))
+    return records
