@@ -44,33 +44,38 @@ _CONTROLS = tuple(bytes([c]) for c in range(0x20) if c not in (0x9, 0xA, 0xD))
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 
 
-def _string(name: str) -> str:
-    # ``<X>text</X>`` -> text; ``<X />`` -> "" (the empty group takes part); nil or absent
-    # -> neither group takes part -> None.
-    return (f"(?:<{name}>{_TEXT}</{name}>|<{name}{_WS}/>()"
-            f"|<{name}[ \t\r\n]+{_NIL}{_WS}/>)?{_WS}")
+def _record_pattern(ws: str) -> re.Pattern[str]:
+    """The record pattern, with ``ws`` wherever XML allows white space between tags."""
+    space = ws.replace("*", "+") if ws else " "  # before an attribute
+    end = f"{ws or ' ?'}/>"  # the end of an empty-element tag
+    nil = f"{space}{_NIL}{end}"
+    fields = {
+        "guid": lambda name: (f"<{name}>([0-9a-fA-F]{{8}}(?:-[0-9a-fA-F]{{4}}){{3}}"
+                              f"-[0-9a-fA-F]{{12}})</{name}>{ws}"),
+        # <X>text</X> -> text; <X /> -> "" (the empty group takes part); nil or absent ->
+        # neither group takes part -> None.
+        "string": lambda name: f"(?:<{name}(?:>{_TEXT}</{name}>|{end}()|{nil}))?{ws}",
+        "int": lambda name: f"<{name}>(-?[0-9]+)</{name}>{ws}",
+        # The group takes part (as "", which costs no allocation) only for false.
+        "boolean": lambda name: f"<{name}>(?:true|1|(?:false|0)())</{name}>{ws}",
+        "ArrayOfString": lambda name: (
+            f"(?:<{name}(?:>((?:{ws}<string(?:>{_CHARS}</string>|{end}|{nil}))*){ws}</{name}>"
+            f"|{end}|{nil}))?{ws}"
+        ),
+    }
+    return re.compile(
+        f"<{RECORD_ELEMENT}>{ws}"
+        + "".join(fields[f.xsd_type](f.wire_name) for f in RECORD_FIELDS)
+        + f"</{RECORD_ELEMENT}>{ws}"
+    )
 
 
-_FIELD_PATTERNS: dict[str, Callable[[str], str]] = {
-    "guid": lambda name: (f"<{name}>([0-9a-fA-F]{{8}}(?:-[0-9a-fA-F]{{4}}){{3}}"
-                          f"-[0-9a-fA-F]{{12}})</{name}>{_WS}"),
-    "string": _string,
-    "int": lambda name: f"<{name}>(-?[0-9]+)</{name}>{_WS}",
-    # The group takes part (as "", which costs no allocation) only for false.
-    "boolean": lambda name: f"<{name}>(?:true|1|(?:false|0)())</{name}>{_WS}",
-    "ArrayOfString": lambda name: (
-        f"(?:<{name}>((?:{_WS}<string(?:>{_CHARS}</string>|{_WS}/>"
-        f"|[ \t\r\n]+{_NIL}{_WS}/>))*){_WS}</{name}>"
-        f"|<{name}(?:[ \t\r\n]+{_NIL})?{_WS}/>)?{_WS}"
-    ),
-}
 # _records() unpacks the groups in this order (a unit test holds the spec to it).
 FIELD_TYPES = ("guid", "string", "string", "string", "int", "boolean", "string", "ArrayOfString")
-_RECORD = re.compile(
-    f"<{RECORD_ELEMENT}>{_WS}"
-    + "".join(_FIELD_PATTERNS[f.xsd_type](f.wire_name) for f in RECORD_FIELDS)
-    + f"</{RECORD_ELEMENT}>{_WS}"
-)
+# SOAP answers are written on one line: a pattern without white space matches them faster;
+# the other takes the indented GET/POST documents (and anything else in between).
+_COMPACT = _record_pattern("")
+_RECORD = _record_pattern(_WS)
 _ITEM = re.compile(f"<string>{_TEXT}</string>|<string{_WS}/>")  # nil items do not match
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);|" + CHAR_REF)
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -149,11 +154,12 @@ def _records(text: str, coded: bool) -> list[ImageStatus] | None:
     value may hold a reference or a CR (and so needs :func:`_decode`)."""
     records: list[ImageStatus] = []
     append = records.append
-    match = _RECORD.match
+    tolerant = _RECORD.match
+    match = _COMPACT.match if _COMPACT.match(text) else tolerant  # chosen by the first
     items = _ITEM.findall
     position, end = 0, len(text)
     while position < end:
-        found = match(text, position)
+        found = match(text, position) or tolerant(text, position)
         if found is None:
             return None
         position = found.end()

@@ -138,7 +138,8 @@ class _Reader:
             raise self._blocked(f"unexpected HTTP status {self.status}")
         if not head.startswith(b"<") or (self.mime and self.mime not in _XML_TYPES):
             raise self._blocked("a non-XML body where XML was due")
-        if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
+        # (A one-byte search is a memchr, ten times faster than one for a longer needle.)
+        if b"!" in probe and (b"<!DOCTYPE" in probe or b"<!ENTITY" in probe):
             raise self.unreadable("response carries a DTD, refused")
         # A transcoded document is parsed as UTF-8 whatever its declaration says (libxml2's
         # incremental parser does not detect UTF-32 on its own).
@@ -147,7 +148,9 @@ class _Reader:
     # -- XML ------------------------------------------------------------------------------
 
     def _parse_xml(self, document: bytes, transcoded: bool) -> tuple[ImageStatus, ...]:
-        records = None if transcoded else self._read_canonical(document)
+        # The fast path pays off from two records on: a single record reads faster as a tree.
+        fast = self.call.operation.returns_list and not transcoded
+        records = self._read_canonical(document) if fast else None
         if records is None:
             records = self._read_tree(document, transcoded)
         if not self.call.operation.returns_list and len(records) != 1:
@@ -442,7 +445,7 @@ def _neutralize_control_refs(body: bytes) -> tuple[bytes, Callable[[str], str] |
     anyway. The stand-ins come from a block of the private-use area that the document
     does not use, so restoring them cannot touch genuine text.
     """
-    if b"&#" not in body:
+    if b"&" not in body or b"&#" not in body:  # the first test is a quick memchr
         return body, None
     refs = [(m, int(m.group(1), 16) if m.group(1) else int(m.group(2)))
             for m in _CHAR_REF.finditer(body)]
