@@ -174,8 +174,10 @@ class _Reader:
             container = self._container(root)
         except (PixelzError, etree.LxmlError, ValueError):
             return None  # the general reader raises the right error
-        encoding = root.getroottree().docinfo.encoding or ""
-        if container is None or encoding.lower() != "utf-8":
+        info = root.getroottree().docinfo
+        if container is None or (info.encoding or "").lower() != "utf-8" or (
+            info.xml_version != "1.0"  # 1.1 has other line ends
+        ):
             return None
         children = [child for child in container if isinstance(child.tag, str)]
         if len(children) != 1:

@@ -14,6 +14,9 @@ from pixelz._parser import parse_response
 from ._wire import FIXTURES, Rec, bare_body, capture_response, load_capture, soap_body
 from .test_responses import LIST_CALL
 
+# Every test here runs through both readers (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_readers")
+
 CAPTURES = [
     ("soap11-ok.http", Protocol.SOAP11, "e4a6c144-9f27-468c-a264-ea228bbccc7e",
      "3f87f261-86d3-4890-b83e-a66055294236"),

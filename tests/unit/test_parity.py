@@ -25,6 +25,9 @@ from ._wire import (
 )
 from .test_responses import LIST_CALL, parse
 
+# Every test here runs through both readers (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_readers")
+
 
 def test_four_shapes_really_differ() -> None:
     """The helper writes four distinct documents, not one document four times."""

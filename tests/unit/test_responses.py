@@ -35,6 +35,9 @@ from ._wire import (
     soap_body,
 )
 
+# Every test here runs through both readers (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_readers")
+
 PROTOCOLS = list(Protocol)
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
 LIST_CALL = list_query().call(Credentials(EMAIL, KEY), 1)
