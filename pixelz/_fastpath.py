@@ -17,6 +17,7 @@ both readers give the same records for the same bytes (tests/unit/test_fastpath.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -42,7 +43,6 @@ _NIL = 'xsi:nil="true"'
 # C0 controls but tab, LF and CR: XML forbids them, libxml2 rejects the page, and so the
 # general reader must see it. (ASMX writes them as references, which are decoded.)
 _CONTROLS = tuple(bytes([c]) for c in range(0x20) if c not in (0x9, 0xA, 0xD))
-_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 # libxml2 refuses a text node longer than this without XML_PARSE_HUGE; no text of a
 # smaller run of records can be longer, a larger run is left to the general reader.
 _MAX_TEXT = 10_000_000
@@ -76,12 +76,23 @@ def _record_pattern(ws: str) -> re.Pattern[str]:
 
 # _records() unpacks the groups in this order (a unit test holds the spec to it).
 FIELD_TYPES = ("guid", "string", "string", "string", "int", "boolean", "string", "ArrayOfString")
-# SOAP answers are written on one line: a pattern without white space matches them faster;
-# the other takes the indented GET/POST documents (and anything else in between).
-_COMPACT = _record_pattern("")
-_RECORD = _record_pattern(_WS)
-_ITEM = re.compile(f"<string>{_TEXT}</string>|<string{_WS}/>")  # nil items do not match
-_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);|" + CHAR_REF)
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The record patterns and the final-URL item pattern, compiled on first use
+    (compiling them costs as much as importing the rest of pixelz: P4).
+
+    SOAP answers are written on one line: the pattern without white space matches them
+    faster; the other takes the indented GET/POST documents and anything in between.
+    Nil items do not match the item pattern, so they drop out of ``findall``.
+    """
+    return (
+        _record_pattern(""),
+        _record_pattern(_WS),
+        re.compile(f"<string>{_TEXT}</string>|<string{_WS}/>"),
+    )
+_ENTITY = r"&(amp|lt|gt|quot|apos);|" + CHAR_REF  # compiled by re's cache when first met
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
@@ -106,27 +117,34 @@ def _decode(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" not in text:
         return text
-    if text.count("&") != len(_ENTITY.findall(text)):
+    if text.count("&") != len(re.findall(_ENTITY, text)):
         raise _NotCanonical  # a bare "&": not well-formed
-    return _ENTITY.sub(_character, text)
+    return re.sub(_ENTITY, _character, text)
 
 
-def _fast_uuid(text: str) -> uuid.UUID:
-    """``uuid.UUID(text)`` for a text the record pattern has checked, in half the time:
-    it sets the two slots ``UUID.__init__`` sets, without trying the other input forms."""
-    value = object.__new__(uuid.UUID)
-    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
-    object.__setattr__(value, "is_safe", uuid.SafeUUID.unknown)
-    return value
+def _uuid_builder() -> Callable[[str], uuid.UUID]:
+    """``uuid.UUID(text)`` for texts the record pattern has checked, in less than half the
+    time: it fills the two slots ``UUID.__init__`` fills, through their descriptors,
+    without trying the other input forms first. Falls back to the constructor on a
+    Python whose ``UUID`` is built differently."""
+    try:
+        set_int = vars(uuid.UUID)["int"].__set__
+        set_safe = vars(uuid.UUID)["is_safe"].__set__
+    except (KeyError, AttributeError):  # pragma: no cover - another Python
+        return uuid.UUID
+    new, unknown = object.__new__, uuid.SafeUUID.unknown
+
+    def build(text: str) -> uuid.UUID:
+        value = new(uuid.UUID)
+        set_int(value, int(text.replace("-", ""), 16))
+        set_safe(value, unknown)
+        return value
+
+    probe = "0123abcd-4567-89ef-0123-456789abcdef"
+    return build if build(probe) == uuid.UUID(probe) else uuid.UUID
 
 
-_PROBE = "0123abcd-4567-89ef-0123-456789abcdef"
-_uuid: Callable[[str], uuid.UUID] = uuid.UUID
-try:  # on a Python whose UUID keeps other slots, the plain constructor is used
-    if _fast_uuid(_PROBE) == uuid.UUID(_PROBE):
-        _uuid = _fast_uuid
-except AttributeError:  # pragma: no cover
-    pass
+_uuid = _uuid_builder()
 
 
 def split(document: bytes) -> tuple[bytes, list[ImageStatus]] | None:
@@ -137,17 +155,22 @@ def split(document: bytes) -> tuple[bytes, list[ImageStatus]] | None:
     if start < 0 or end < start:
         return None
     end += len(_CLOSE)
-    region = document[start:end]
-    # One memchr per control character: faster than any single pass over the bytes.
-    if len(region) > _MAX_TEXT or any(c in region for c in _CONTROLS):
-        return None
-    if not region.isascii() and any(c in region for c in _NONCHARACTERS):
-        return None
-    if b"]" in region and b"]]>" in region:  # forbidden in text; the first test is quicker
+    # The records are searched in place and decoded from a view: a copy of them would
+    # add their size to the peak memory (P5). One memchr per control character is faster
+    # than any single pass over the bytes.
+    if end - start > _MAX_TEXT or any(document.find(c, start, end) >= 0 for c in _CONTROLS):
         return None
     try:
-        records = _records(region.decode("utf-8"), b"&" in region or b"\r" in region)
-    except (ValueError, _NotCanonical):  # UnicodeDecodeError, or a StatusId int() refuses
+        text = str(memoryview(document)[start:end], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.isascii() and ("\ufffe" in text or "\uffff" in text):
+        return None
+    if "]" in text and "]]>" in text:  # forbidden in text; the first test is quicker
+        return None
+    try:
+        records = _records(text, "&" in text or "\r" in text)
+    except (ValueError, _NotCanonical):  # ValueError: a StatusId that int() refuses
         return None
     if records is None:
         return None
@@ -157,14 +180,14 @@ def split(document: bytes) -> tuple[bytes, list[ImageStatus]] | None:
 def _records(text: str, coded: bool) -> list[ImageStatus] | None:
     """Every record of ``text``, which must hold nothing else; ``coded`` says whether any
     value may hold a reference or a CR (and so needs :func:`_decode`)."""
+    compact, tolerant, item = _patterns()
+    match = compact.match if compact.match(text) else tolerant.match  # as the first record
+    retry, items = tolerant.match, item.findall
     records: list[ImageStatus] = []
     append = records.append
-    tolerant = _RECORD.match
-    match = _COMPACT.match if _COMPACT.match(text) else tolerant  # chosen by the first
-    items = _ITEM.findall
     position, end = 0, len(text)
     while position < end:
-        found = match(text, position) or tolerant(text, position)
+        found = match(text, position) or retry(text, position)
         if found is None:
             return None
         position = found.end()
