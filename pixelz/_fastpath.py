@@ -9,7 +9,7 @@ This is only a fast path. :func:`split` accepts the run of records only when all
 is in that exact form, and hands back the document *without* the records, with an empty
 ``<ImageStatus/>`` in their place: the parser reads that skeleton with lxml and uses
 these records only if the stand-in turns out to be the sole child of the expected
-container, in the expected namespace, in a UTF-8 document. Anything else (comments,
+container, in the expected namespace, in a UTF-8 XML 1.0 document. Anything else (comments,
 CDATA, prefixes, unknown fields, other attributes, other orders, literal CR or
 characters XML forbids) returns None and the document goes to the general reader, so
 both readers give the same records for the same bytes (tests/unit/test_fastpath.py).
@@ -92,6 +92,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         _record_pattern(_WS),
         re.compile(f"<string>{_TEXT}</string>|<string{_WS}/>"),
     )
+
+
 _ENTITY = r"&(amp|lt|gt|quot|apos);|" + CHAR_REF  # compiled by re's cache when first met
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
