@@ -147,7 +147,9 @@ brackets), with the garbage collector off while the clock runs.
   reads faster) goes to the general lxml reader. `tests/unit/test_fastpath.py` runs both
   readers on the same bytes (real captures, every edge record on all four protocols, 35
   variants the fast path must decline, 300 generated pages) and requires the same records
-  or the same error; the parsing suites run through both readers as well.
+  or the same error; the parsing suites run through both readers as well, and an
+  integration test requires every page of the Mono reference service's hard-case data
+  set, on all four protocols, to take the fast path and agree with the tree reader.
 - **What the fast path checks once per page instead of per character.** `[^<]*` is
   matched far faster than any larger character class, so the characters XML forbids in
   text (C0 controls, U+FFFE/U+FFFF, `]]>`) are looked for with one `memchr` each over the

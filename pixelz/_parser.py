@@ -296,6 +296,8 @@ _BOMS = (
 def _utf8_view(body: bytes) -> tuple[bytes, bool]:
     """``body`` without a byte order mark, transcoded to UTF-8 if it is UTF-16/32 (by BOM,
     or by a leading ``<`` padded with NULs); the flag says whether it was transcoded."""
+    if body[:1] not in b"\xef\xff\xfe\x00" and body[1:2] != b"\x00":
+        return body, False  # the usual case, in one test: no BOM, not UTF-16/32
     for bom, codec in _BOMS:
         if body.startswith(bom):
             rest = body[len(bom):]
