@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import Client
 from ._version import __version__
-from .compare import ProtocolComparison, ProtocolResult
 from .errors import (
     AllProtocolsFailedError,
     APIError,
@@ -25,6 +24,7 @@ from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
+    from .compare import ProtocolComparison, ProtocolResult
 
 
 __all__ = [
@@ -50,9 +50,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # AsyncClient imports asyncio; load it on first use so `import pixelz` stays light.
+    # Loaded on first use so that `import pixelz` stays light (docs/performance.md, P4):
+    # AsyncClient imports asyncio, and most programs never compare protocols.
     if name == "AsyncClient":
         from ._async_client import AsyncClient
 
         return AsyncClient
+    if name in ("ProtocolComparison", "ProtocolResult"):
+        from . import compare
+
+        return getattr(compare, name)
     raise AttributeError(f"module 'pixelz' has no attribute {name!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -31,9 +31,11 @@ from ._policy import (
     Sleep,
     failure_from_exception,
 )
-from .compare import ProtocolComparison, ProtocolResult
 from .errors import InvalidArgumentError, PixelzError
 from .models import ImagesPage, ImageStatus
+
+if TYPE_CHECKING:
+    from .compare import ProtocolComparison, ProtocolResult
 
 __all__ = ["Client"]
 
@@ -208,6 +210,8 @@ class Client(ClientCore):
                 results.append(self._result(transport, stats, None, exc))
             else:
                 results.append(self._result(transport, stats, result, None))
+        from .compare import ProtocolComparison  # on first use: import time (P4)
+
         return ProtocolComparison(tuple(results))
 
     # -- I/O --------------------------------------------------------------------------

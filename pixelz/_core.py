@@ -6,7 +6,7 @@ import datetime
 import math
 import random
 from collections.abc import Generator, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -31,10 +31,12 @@ from ._policy import (
     execute,
 )
 from ._version import __version__
-from .compare import ProtocolResult, outcome_of
 from .errors import InvalidArgumentError, PixelzError, ResponseParseError
 from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
 from .transports import Transport, default_transport
+
+if TYPE_CHECKING:
+    from .compare import ProtocolResult
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -182,6 +184,8 @@ class ClientCore:
     def _result(
         transport: Transport, stats: Stats, page: ImagesPage | None, error: PixelzError | None
     ) -> ProtocolResult:
+        from .compare import ProtocolResult, outcome_of  # on first use: import time (P4)
+
         return ProtocolResult(
             protocol=transport.protocol,
             outcome=outcome_of(error),
