@@ -9,10 +9,10 @@ This is only a fast path. :func:`split` accepts the run of records only when all
 is in that exact form, and hands back the document *without* the records, with an empty
 ``<ImageStatus/>`` in their place: the parser reads that skeleton with lxml and uses
 these records only if the stand-in turns out to be the sole child of the expected
-container, in the expected namespace, in a UTF-8 XML 1.0 document. Anything else (comments,
-CDATA, prefixes, unknown fields, other attributes, other orders, literal CR or
-characters XML forbids) returns None and the document goes to the general reader, so
-both readers give the same records for the same bytes (tests/unit/test_fastpath.py).
+container, in the expected namespace, in a UTF-8 XML 1.0 document. Anything else
+(comments, CDATA, prefixes, unknown fields, other attributes, other orders, characters
+XML forbids) returns None and the document goes to the general reader, so both readers
+give the same records for the same bytes (tests/unit/test_fastpath.py).
 """
 
 from __future__ import annotations
