@@ -233,10 +233,6 @@ def list_query(
     )
 
 
-def check_page(page: object) -> int:
-    return bounded_int("page", page)
-
-
 def parse_ticket(value: object) -> str:
     """An image ticket (a UUID or a GUID string) in the service's canonical form."""
     if isinstance(value, uuid.UUID):

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._core import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
     ITER_PER_PAGE,
     USER_AGENT,
     ClientCore,
@@ -27,6 +30,7 @@ from ._core import (
 from ._operations import Call
 from ._policy import (
     DEFAULT_COOLDOWN,
+    DEFAULT_MAX_RETRIES,
     BodyReader,
     Failure,
     Feedback,
@@ -52,13 +56,13 @@ class AsyncClient(ClientCore):
         contact_email: str | None = None,
         contact_api_key: str | None = None,
         *,
-        base_url: str | httpx.URL = "https://api.pixelz.com/soap.asmx",
+        base_url: str | httpx.URL = DEFAULT_BASE_URL,
         protocols: ProtocolsArg = None,
-        timeout: TimeoutArg = 30.0,
-        max_retries: int = 2,
+        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         cooldown: float = DEFAULT_COOLDOWN,
-        max_response_size: int = 32 * 1024 * 1024,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             contact_email, contact_api_key, base_url=base_url, protocols=protocols,

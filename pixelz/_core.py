@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._arguments import (
+    MAX_PER_PAGE,
     Credentials,
     ListQuery,
-    check_page,
+    bounded_int,
     image_status_call,
     list_query,
     resolve_credentials,
@@ -21,7 +22,6 @@ from ._arguments import (
 from ._logging import install_redaction
 from ._operations import Call
 from ._policy import (
-    DEFAULT_COOLDOWN,
     Action,
     Feedback,
     Outcome,
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "ITER_PER_PAGE",
     "USER_AGENT",
     "ClientCore",
     "DateArg",
@@ -52,8 +55,9 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://api.pixelz.com/soap.asmx"
+DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
-ITER_PER_PAGE = 100
+ITER_PER_PAGE = MAX_PER_PAGE  # iter_images reads the largest pages the service gives
 USER_AGENT = f"pixelz/{__version__} python-httpx/{httpx.__version__}"
 
 ProtocolsArg = Protocol | str | Transport | Sequence[Protocol | str | Transport] | None
@@ -169,7 +173,7 @@ class ClientCore:
 
     @staticmethod
     def _query(kwargs: dict[str, Any]) -> tuple[ListQuery, int]:
-        page = check_page(kwargs.pop("page", 1))
+        page = bounded_int("page", kwargs.pop("page", 1))
         return list_query(**kwargs), page
 
     @staticmethod
@@ -284,12 +288,3 @@ def resolve_timeout(value: TimeoutArg) -> tuple[httpx.Timeout, float | None]:
             f"invalid timeout={value!r}: expected seconds > 0 or an httpx.Timeout"
         )
     return httpx.Timeout(float(value)), float(value)
-
-
-DEFAULTS: dict[str, Any] = {
-    "base_url": DEFAULT_BASE_URL,
-    "timeout": 30.0,
-    "max_retries": 2,
-    "cooldown": DEFAULT_COOLDOWN,
-    "max_response_size": DEFAULT_MAX_RESPONSE_SIZE,
-}

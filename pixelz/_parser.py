@@ -261,7 +261,7 @@ class _Reader:
             raise self.unreadable(f"unexpected document root {root.tag}")
         if self.status != 200:
             raise self.unreadable("an error status without a SOAP fault")
-        if result is None or result.get(_NIL) in ("true", "1"):
+        if result is None or _is_nil(result):
             return None
         if not self.call.operation.returns_list:
             return result

@@ -52,6 +52,7 @@ from .transports import Transport
 
 __all__ = [
     "DEFAULT_COOLDOWN",
+    "DEFAULT_MAX_RETRIES",
     "RETRY_STATUSES",
     "BodyReader",
     "Failure",
@@ -68,6 +69,7 @@ logger = logging.getLogger("pixelz")
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 DEFAULT_COOLDOWN = 300.0
+DEFAULT_MAX_RETRIES = 2
 
 
 @attrs.frozen(slots=True)
@@ -76,7 +78,7 @@ class RetryPolicy:
     quarter at random so that clients do not retry in lockstep. ``Retry-After`` is
     honoured, capped at ``max_retry_after`` seconds."""
 
-    max_retries: int = 2
+    max_retries: int = DEFAULT_MAX_RETRIES
     initial_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 60.0

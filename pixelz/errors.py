@@ -53,9 +53,7 @@ def _prefixed(message: str, operation: str | None, protocol: Protocol | str | No
 
 
 def _protocol_value(protocol: Protocol | str | None) -> str | None:
-    if protocol is None:
-        return None
-    return str(getattr(protocol, "value", protocol))
+    return None if protocol is None else str(protocol)  # a Protocol prints its value
 
 
 class InvalidArgumentError(PixelzError, ValueError):

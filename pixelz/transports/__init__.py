@@ -1,6 +1,7 @@
 """Pluggable protocol transports; see :class:`Transport` for the contract."""
 
 from .._operations import Call, Operation
+from ..models import Protocol
 from ._base import Transport
 from ._http import HttpGetTransport, HttpPostTransport
 from ._soap import Soap11Transport, Soap12Transport
@@ -15,8 +16,6 @@ __all__ = [
     "Transport",
     "default_transport",
 ]
-
-from ..models import Protocol
 
 _DEFAULTS: dict[Protocol, type[Transport]] = {
     Protocol.SOAP11: Soap11Transport,
