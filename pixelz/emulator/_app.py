@@ -35,7 +35,7 @@ from lxml import etree
 
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, Operation
-from pixelz.emulator import _faults, _pages, _service, _xml
+from pixelz.emulator import _faults, _help, _pages, _service, _xml
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
 from pixelz.emulator.dataset import Record
@@ -62,11 +62,10 @@ _BY_ACTION = {op.soap_action: op for op in OPERATIONS.values()}
 _CLOSES = frozenset({400, 415, 500})  # Mono's listener closes the connection after these
 
 
-def _empty_type(headers: Mapping[str, str]) -> str:
+def _empty_type(media: str, headers: Mapping[str, str]) -> str:
     """Content-Type of the empty 400 and 415 SOAP answers: ASMX's first guess of the version
     (SoapServerProtocol.GuessVersion): SOAP 1.2 without a SOAPAction header or with an
-    ``application/soap+xml`` body, else SOAP 1.1."""
-    media = parse_content_type(headers.get("content-type", ""))[0]
+    ``application/soap+xml`` body (``media``), else SOAP 1.1."""
     if "soapaction" not in headers or media == "application/soap+xml":
         return _XML_TYPE[Protocol.SOAP12]
     return _XML_TYPE[Protocol.SOAP11]
@@ -124,14 +123,6 @@ def _html_encode(text: str) -> str:
     )
 
 
-class _Reply(Exception):
-    """Short-circuits routing with a finished response."""
-
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
 @attrs.define
 class _Context:
     settings: Settings
@@ -162,10 +153,7 @@ class EmulatorApp:
             key = name.lower()
             lowered[key] = f"{lowered[key]}, {value}" if key in lowered else value
         ctx = _Context(self.config.settings)
-        try:
-            response = self._route(ctx, method.upper(), path, query, lowered, body)
-        except _Reply as reply:
-            response = reply.response
+        response = self._route(ctx, method.upper(), path, query, lowered, body)
         if method.upper() == "HEAD":
             response = attrs.evolve(response, body=b"")
         self.log.append(
@@ -209,16 +197,18 @@ class EmulatorApp:
             if method == "GET":
                 return self._describe(ctx, query, headers)
             if media not in _SOAP_TYPES:
-                return _response(415, _empty_type(headers), b"")
+                return _response(415, _empty_type(media, headers), b"")
             ctx.protocol = _SOAP_TYPES[media]
         else:
             ctx.protocol = Protocol.HTTP_GET if method == "GET" else Protocol.HTTP_POST
-        self._gate(ctx, rest or content_type)
+        gated = self._gate(ctx, rest or content_type)
+        if gated is not None:
+            return gated
         if ctx.protocol in _SOAP_NS:
-            response = self._soap(ctx, ctx.protocol, headers, params, body)
+            response = self._soap(ctx, ctx.protocol, headers, media, params, body)
         else:
             get_query = query if method == "GET" else None
-            response = self._http(ctx, rest, get_query, content_type, body)
+            response = self._http(ctx, rest, get_query, content_type, media, body)
         if response.status == 200 and ctx.operation is not None:
             response = self._corrupt(response)
         return response
@@ -228,24 +218,23 @@ class EmulatorApp:
         if any(part.lower() == "wsdl" for part in query.split("&")):
             wsdl = build_wsdl(location, ctx.settings.enabled_protocols)
             return _response(200, "text/xml; charset=utf-8", wsdl)
-        page = _pages.help_page(location, query, ctx.settings.enabled_protocols)
+        page = _help.help_page(location, query, ctx.settings.enabled_protocols)
         return _response(200, "text/html; charset=utf-8", page)
 
-    def _gate(self, ctx: _Context, ending: str) -> None:
+    def _gate(self, ctx: _Context, ending: str) -> Response | None:
+        """The answer of a failing, blocked or disabled protocol; None to go on."""
         s = ctx.settings
         assert ctx.protocol is not None
         if self.config.draw(s.fail_rate):
-            raise _Reply(
-                _response(
-                    503,
-                    "text/html; charset=utf-8",
-                    _pages.unavailable_page(),
-                    ("Retry-After", s.retry_after),
-                )
+            return _response(
+                503,
+                "text/html; charset=utf-8",
+                _pages.unavailable_page(),
+                ("Retry-After", s.retry_after),
             )
         if ctx.protocol in s.blocked_protocols:
             page = _pages.waf_block_page(self.config.token())
-            raise _Reply(_response(403, "text/html; charset=utf-8", page))
+            return _response(403, "text/html; charset=utf-8", page)
         if ctx.protocol not in s.enabled_protocols:
             if ctx.protocol in _SOAP_NS:
                 message = f"Request format is invalid: {ending}."
@@ -253,9 +242,12 @@ class EmulatorApp:
                 message = (
                     f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
                 )
-            raise _Reply(self._error_page(ctx, _faults.INVALID_OPERATION, message))
+            return self._error_page(ctx, message)
+        return None
 
-    def _error_page(self, ctx: _Context, type_name: str, message: str) -> Response:
+    def _error_page(self, ctx: _Context, message: str) -> Response:
+        """ASP.NET's HTML error page for an InvalidOperationException (no handler)."""
+        type_name = _faults.INVALID_OPERATION
         fault = _faults.framework_fault(
             type_name,
             message,
@@ -286,7 +278,7 @@ class EmulatorApp:
     # -- the service -----------------------------------------------------------------------
 
     def _invoke(
-        self, ctx: _Context, operation: Operation, values: dict[str, str | None], soap: bool
+        self, ctx: _Context, operation: Operation, values: dict[str, str], soap: bool
     ) -> Record | list[Record] | _faults.Fault:
         s = ctx.settings
         method = _service.get_images_list if operation.returns_list else _service.get_image_status
@@ -310,6 +302,7 @@ class EmulatorApp:
         ctx: _Context,
         protocol: Protocol,
         headers: dict[str, str],
+        media: str,
         params: dict[str, str],
         body: bytes,
     ) -> Response:
@@ -330,7 +323,7 @@ class EmulatorApp:
 
         root = _xml.parse_request_xml(body)
         if root is None or etree.QName(root).localname != "Envelope":
-            return _response(400, _empty_type(headers), b"")
+            return _response(400, _empty_type(media, headers), b"")
         if protocol is Protocol.SOAP11 and root.tag == f"{{{SOAP12_NS}}}Envelope":
             # ASMX settles the version by the envelope: a SOAP 1.2 envelope sent as text/xml
             # is answered as SOAP 1.2 (the other way round is 415, below).
@@ -340,7 +333,7 @@ class EmulatorApp:
             return _response(415, _XML_TYPE[Protocol.SOAP11], b"")  # the envelope's version
         soap_body = root.find(f"{{{soap_ns}}}Body")
         if soap_body is None:
-            return _response(400, _empty_type(headers), b"")
+            return _response(400, _empty_type(media, headers), b"")
         request_el = next(iter(soap_body.iterchildren("{*}*")), None)
         element_op = None
         if request_el is not None and etree.QName(request_el).namespace == NAMESPACE:
@@ -362,11 +355,11 @@ class EmulatorApp:
             # Routed by SOAPAction to another operation than the body names (or no element):
             # ASMX's parameter reader skips the unknown element, so every parameter is absent.
             request_el = None
-        values: dict[str, str | None] = {}
+        values: dict[str, str] = {}
         for name in operation.parameters:
             child = None if request_el is None else request_el.find(f"{{{NAMESPACE}}}{name}")
             if child is None or child.get(f"{{{XSI_NS}}}nil") == "true":
-                values[name] = None
+                values[name] = ""  # ASMX passes null, which the service reads as empty
             else:
                 values[name] = "".join(str(t) for t in child.itertext())
         result = self._invoke(ctx, operation, values, soap=True)
@@ -379,33 +372,39 @@ class EmulatorApp:
     # -- HTTP GET / POST ---------------------------------------------------------------
 
     def _http(
-        self, ctx: _Context, rest: str, query: str | None, content_type: str, body: bytes
+        self,
+        ctx: _Context,
+        rest: str,
+        query: str | None,
+        content_type: str,
+        media: str,
+        body: bytes,
     ) -> Response:
-        media = parse_content_type(content_type)[0]
         if len(rest) < 2:  # "/soap.asmx/": no protocol claims the request
             message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
-            return self._error_page(ctx, _faults.INVALID_OPERATION, message)
+            return self._error_page(ctx, message)
         operation = OPERATIONS.get(rest[1:])
-        similar = next((n for n in OPERATIONS if n.lower() == rest[1:].lower()), None)
-        if operation is None and similar is not None:
-            # Mono's resource text, HTML entities and spacing included, with the values filled.
-            fault = _faults.framework_fault(
-                "System.ArgumentException",
-                f"Invalid method name &#39;{rest[1:]}&#39;,  method names are case sensitive.   "
-                f"The method name &#39;{similar}&#39; with the same name but different casing "
-                "was found.\nParameter name: methodName",
-                "HttpServerType.GetMethod (System.String name)",
-                "HttpServerProtocol.Initialize ()",
-            )
-            return self._text_error(ctx, fault)
         if operation is None:
-            fault = _faults.framework_fault(
-                _faults.INVALID_OPERATION,
-                f"{rest[1:]} Web Service method name is not valid.",
-                "HttpServerProtocol.Initialize ()",
-                "ServerProtocol.SetContext (System.Type type, System.Web.HttpContext context, "
-                "System.Web.HttpRequest request, System.Web.HttpResponse response)",
-            )
+            similar = next((n for n in OPERATIONS if n.lower() == rest[1:].lower()), None)
+            if similar is not None:
+                # Mono's resource text, HTML entities and spacing included, values filled.
+                fault = _faults.framework_fault(
+                    "System.ArgumentException",
+                    f"Invalid method name &#39;{rest[1:]}&#39;,  method names are case "
+                    f"sensitive.   The method name &#39;{similar}&#39; with the same name but "
+                    "different casing was found.\nParameter name: methodName",
+                    "HttpServerType.GetMethod (System.String name)",
+                    "HttpServerProtocol.Initialize ()",
+                )
+            else:
+                fault = _faults.framework_fault(
+                    _faults.INVALID_OPERATION,
+                    f"{rest[1:]} Web Service method name is not valid.",
+                    "HttpServerProtocol.Initialize ()",
+                    "ServerProtocol.SetContext (System.Type type, System.Web.HttpContext "
+                    "context, System.Web.HttpRequest request, System.Web.HttpResponse "
+                    "response)",
+                )
             return self._text_error(ctx, fault)
         ctx.operation = operation
         if query is None and media != _FORM_TYPE:
@@ -454,13 +453,14 @@ class EmulatorApp:
                     "WebServiceHandler.CoreProcessRequest ()",
                 )
                 return self._text_error(ctx, fault)
-        values: dict[str, str | None] = {p: found[p.lower()] for p in operation.parameters}
+        values = {p: found[p.lower()] for p in operation.parameters}
         result = self._invoke(ctx, operation, values, soap=False)
         if isinstance(result, _faults.Fault):
             return self._text_error(ctx, result)
         s = ctx.settings
         document = _xml.result_document(operation, result, s.nil_style, s.escape_cr)
-        return _response(200, _XML_TYPE[Protocol.HTTP_GET], document)
+        assert ctx.protocol is not None
+        return _response(200, _XML_TYPE[ctx.protocol], document)
 
     def _text_error(self, ctx: _Context, fault: _faults.Fault) -> Response:
         """GET/POST errors: the exception text and a newline, as plain text."""

@@ -50,11 +50,6 @@ class Fault:
     chain: tuple[Level, ...]
     client: bool
 
-    @property
-    def message(self) -> str:
-        """The innermost message: what the web method or framework actually said."""
-        return self.chain[-1].message
-
 
 def _method_frames(operation: Operation) -> tuple[str, ...]:
     signature = ", ".join(f"System.String {name}" for name in operation.parameters)
@@ -96,9 +91,10 @@ def service_fault(operation: Operation, message: str, *, client: bool, soap: boo
     return Fault((outer, inner), client=False)
 
 
-def framework_fault(type_name: str, message: str, *frames: str, client: bool = True) -> Fault:
-    """An exception raised by the ASMX plumbing before the web method runs."""
-    return Fault((Level(type_name, message, _framework_frames(*frames)),), client=client)
+def framework_fault(type_name: str, message: str, *frames: str) -> Fault:
+    """An exception raised by the ASMX plumbing before the web method runs (a client
+    error: the request did not fit)."""
+    return Fault((Level(type_name, message, _framework_frames(*frames)),), client=True)
 
 
 def render(fault: Fault, style: ErrorStyle) -> str:

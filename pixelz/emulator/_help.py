@@ -21,12 +21,11 @@ from collections.abc import Collection, Iterable
 
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSD_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Operation
-from pixelz.emulator._xml import Element
+from pixelz.emulator._xml import DECLARATION, NIL, Element
 from pixelz.models import Protocol
 
 __all__ = [
     "PARAMETER_TYPE",
-    "PLACEHOLDERS",
     "SERVICE_NAME",
     "TEST_FORM_UNAVAILABLE",
     "Node",
@@ -40,7 +39,6 @@ __all__ = [
 
 SERVICE_NAME = "Soap"  # the .NET class behind soap.asmx, as the WSDL's <wsdl:service> names it
 PARAMETER_TYPE = "string"  # every web method parameter is an xsd:string (DESIGN §3)
-PLACEHOLDERS = {"string": "string", "guid": "guid", "int": "int", "boolean": "boolean"}
 TEST_FORM_UNAVAILABLE = "The test form is only available for requests from the local machine."
 
 _SOAP = {Protocol.SOAP11: ("soap", SOAP11_NS), Protocol.SOAP12: ("soap12", SOAP12_NS)}
@@ -52,7 +50,6 @@ _TITLES = {
     Protocol.HTTP_POST: "HTTP POST",
 }
 _ORDER = (Protocol.SOAP11, Protocol.SOAP12, Protocol.HTTP_GET, Protocol.HTTP_POST)
-_NIL = (("xsi:nil", "true"),)
 
 
 # -- the sample documents ---------------------------------------------------------------------
@@ -63,27 +60,20 @@ _NIL = (("xsi:nil", "true"),)
 Node = Element
 
 
-def _walk(node: Node) -> Iterable[Node]:
-    """``node`` and every descendant, in document order."""
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
 def _record() -> Node:
     children = []
     for field in RECORD_FIELDS:
         if field.xsd_type == "ArrayOfString":  # unbounded nillable strings: two items shown
-            item = Node("string", text=PLACEHOLDERS["string"])
+            item = Node("string", text="string")
             children.append(Node(field.wire_name, children=(item, item)))
         else:
-            children.append(Node(field.wire_name, text=PLACEHOLDERS[field.xsd_type]))
+            children.append(Node(field.wire_name, text=field.xsd_type))
     return Node(RECORD_ELEMENT, children=tuple(children))
 
 
 def _result_content(operation: Operation) -> tuple[Node, ...]:
     if operation.returns_list:  # ArrayOfImageStatus: unbounded, nillable items
-        images = (_record(), Node(RECORD_ELEMENT, _NIL))
+        images = (_record(), Node(RECORD_ELEMENT, NIL))
         return (Node("Images", children=images),)
     return (_record(),)
 
@@ -113,10 +103,10 @@ def response_sample(operation: Operation, protocol: Protocol) -> Node:
     """The answer shown for ``protocol``: a SOAP envelope, or the bare GET/POST document."""
     if protocol in _SOAP:
         return _envelope(protocol, _response_element(operation))
-    content = _result_content(operation)
-    has_nil = any(node.attributes == _NIL for child in content for node in _walk(child))
-    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS)) if has_nil else ()
-    return Node(operation.result_type, (*declarations, ("xmlns", NAMESPACE)), content)
+    # Only a list result holds a nil item (see _result_content), which needs xsi declared.
+    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS)) if operation.returns_list else ()
+    return Node(operation.result_type, (*declarations, ("xmlns", NAMESPACE)),
+                _result_content(operation))
 
 
 def _value(text: str) -> str:
@@ -130,7 +120,7 @@ def render(node: Node, *, markup: bool = True) -> str:
     def esc(text: str) -> str:
         return html.escape(text, quote=False) if markup else text
 
-    lines = [esc('<?xml version="1.0" encoding="utf-8"?>')]
+    lines = [esc(DECLARATION)]
 
     def walk(n: Node, depth: int) -> None:
         pad = "  " * depth
@@ -200,9 +190,9 @@ def _page(body: str) -> str:
 
 
 def _split(base_url: str) -> tuple[str, str, str]:
-    """(scheme://host, path, last path segment) of the service URL."""
+    """(host[:port], path, last path segment) of the service URL."""
     parts = urllib.parse.urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}", parts.path, parts.path.rsplit("/", 1)[-1]
+    return parts.netloc, parts.path, parts.path.rsplit("/", 1)[-1]
 
 
 def service_page(base_url: str) -> str:
@@ -298,8 +288,8 @@ def _protocol_section(
 
 def operation_page(operation: Operation, base_url: str, enabled: Collection[Protocol]) -> str:
     """``GET /soap.asmx?op={Op}``: the test form and the samples of every enabled protocol."""
-    origin, path, page = _split(base_url)
-    host = html.escape(urllib.parse.urlsplit(origin).netloc)
+    host, path, page = _split(base_url)
+    host = html.escape(host)
     path = html.escape(path)
     sections = []
     for protocol in _ORDER:

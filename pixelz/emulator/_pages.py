@@ -9,15 +9,11 @@ own documentation pages (``GET /soap.asmx``, ``?op={Op}``) are generated in ``_h
 from __future__ import annotations
 
 import html
-from collections.abc import Collection
 
-from pixelz.emulator import _help
 from pixelz.emulator._runtime_error import RUNTIME_ERROR_PAGE
-from pixelz.models import Protocol
 
 __all__ = [
     "aspnet_error_page",
-    "help_page",
     "method_not_allowed_page",
     "not_found_page",
     "unavailable_page",
@@ -118,11 +114,3 @@ def not_found_page(path: str) -> str:
         '  <h2 class="exceptionMessage">The resource cannot be found.</h2>\n'
         f"  <p><strong>Requested URL:</strong> {html.escape(path)}</p>\n",
     )
-
-
-def help_page(
-    base_url: str, query: str = "", enabled: Collection[Protocol] = frozenset(Protocol)
-) -> str:
-    """The ``.asmx`` documentation: the operation list, or with ``op={Op}`` the operation's
-    page (test form and per-protocol samples for the ``enabled`` protocols); see ``_help``."""
-    return _help.help_page(base_url, query, enabled)

@@ -4,7 +4,7 @@ This is the contract the Mono reference server implements too (see the module do
 ``pixelz.emulator``), so checks run in a fixed order and every parse rule is spelled out:
 integers are ASCII digits only that fit an Int32 (``imagesPerPage`` of any length above 100 is
 100), dates are exactly ``yyyy-MM-dd`` and valid, tickets are hyphenated Guids (any case, no
-braces or spaces). A missing SOAP parameter (``None``) behaves as an empty string. The Mono
+braces or spaces). Every parameter arrives as a string, a missing one as ``""``. The Mono
 reference server (``tests/reference_asmx/service/Soap.cs``) implements the same list.
 """
 
@@ -62,9 +62,9 @@ def _fold(text: str) -> str:
     return "".join(c if len(u := c.upper()) != 1 else u for c in text)
 
 
-def check_credentials(values: Mapping[str, str | None], email: str, api_key: str) -> None:
-    given_email = values.get("contactEmail") or ""
-    given_key = values.get("contactAPIkey") or ""
+def check_credentials(values: Mapping[str, str], email: str, api_key: str) -> None:
+    given_email = values.get("contactEmail", "")
+    given_key = values.get("contactAPIkey", "")
     if _fold(given_email) != _fold(email) or given_key != api_key:
         raise ServiceError("Invalid contact email or API key")
 
@@ -79,23 +79,22 @@ def _status(text: str, name: str) -> int | None:
 
 
 def get_images_list(
-    values: Mapping[str, str | None], records: Sequence[Record], email: str, api_key: str
+    values: Mapping[str, str], records: Sequence[Record], email: str, api_key: str
 ) -> list[Record]:
     """GetImagesList: credentials, then each parameter in WSDL order, then filter/sort/page."""
     check_credentials(values, email, api_key)
-    v = {name: value or "" for name, value in values.items()}
-    status = _status(v.get("imageStatus", ""), "imageStatus")
-    exclude = _status(v.get("excludeImageStatus", ""), "excludeImageStatus")
-    product = v.get("productId", "")
-    from_date = _date(v.get("fromDate", ""), "fromDate")
-    to_date = _date(v.get("toDate", ""), "toDate")
+    status = _status(values.get("imageStatus", ""), "imageStatus")
+    exclude = _status(values.get("excludeImageStatus", ""), "excludeImageStatus")
+    product = values.get("productId", "")
+    from_date = _date(values.get("fromDate", ""), "fromDate")
+    to_date = _date(values.get("toDate", ""), "toDate")
 
-    page_text = v.get("page", "")
+    page_text = values.get("page", "")
     page = _int32(page_text) if page_text else 1
     if page is None or page < 1:
         raise ServiceError("Invalid page")
 
-    per_page_text = v.get("imagesPerPage", "")
+    per_page_text = values.get("imagesPerPage", "")
     per_page: int | None = DEFAULT_PER_PAGE
     if per_page_text:  # any number of digits: no int() of a huge string
         digits = per_page_text.lstrip("0")
@@ -105,10 +104,10 @@ def get_images_list(
         raise ServiceError("Invalid imagesPerPage")
     per_page = min(per_page, MAX_PER_PAGE)
 
-    sort_by = v.get("sortBy", "").lower()
+    sort_by = values.get("sortBy", "").lower()
     if sort_by not in ("", "id", "date", "status"):
         raise ServiceError("Invalid sortBy")
-    descending_text = v.get("isDescending", "").lower()
+    descending_text = values.get("isDescending", "").lower()
     if descending_text not in ("", "true", "false"):
         raise ServiceError("Invalid isDescending")
     descending = descending_text == "true"
@@ -141,12 +140,12 @@ def parse_guid(text: str) -> uuid.UUID | None:
 
 
 def get_image_status(
-    values: Mapping[str, str | None], records: Sequence[Record], email: str, api_key: str
+    values: Mapping[str, str], records: Sequence[Record], email: str, api_key: str
 ) -> Record:
     """GetImageStatus: by ticket if given, else by customer image id (lowest Id wins)."""
     check_credentials(values, email, api_key)
-    ticket_text = values.get("imageTicket") or ""
-    customer_id = values.get("customerImageId") or ""
+    ticket_text = values.get("imageTicket", "")
+    customer_id = values.get("customerImageId", "")
     if ticket_text:
         ticket = parse_guid(ticket_text)
         if ticket is None:

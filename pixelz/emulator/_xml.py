@@ -21,6 +21,8 @@ from pixelz._operations import NAMESPACE, RECORD_ELEMENT, RECORD_FIELDS, Operati
 from pixelz.emulator.dataset import Record
 
 __all__ = [
+    "DECLARATION",
+    "NIL",
     "Element",
     "NilStyle",
     "escape_text",
@@ -83,13 +85,7 @@ def serialize(element: Element, *, indent: bool, escape_cr: bool = False) -> byt
     return "".join(out).encode("utf-8")
 
 
-_NIL = (("xsi:nil", "true"),)
-
-
-def _string_element(name: str, value: str | None, nil_style: NilStyle) -> Element | None:
-    if value is None:
-        return Element(name, _NIL) if nil_style == "nil" else None
-    return Element(name, text=value)
+NIL = (("xsi:nil", "true"),)  # the attributes of a nil element
 
 
 def record_element(record: Record, nil_style: NilStyle) -> Element:
@@ -97,7 +93,10 @@ def record_element(record: Record, nil_style: NilStyle) -> Element:
     children: list[Element] = []
     for spec in RECORD_FIELDS:
         value = getattr(record, spec.wire_name)
-        child: Element | None
+        if value is None:  # a null string or array (the other types are never null)
+            if nil_style == "nil":
+                children.append(Element(spec.wire_name, NIL))
+            continue
         if spec.xsd_type == "guid":
             child = Element(spec.wire_name, text=str(value).lower())
         elif spec.xsd_type == "int":
@@ -105,23 +104,19 @@ def record_element(record: Record, nil_style: NilStyle) -> Element:
         elif spec.xsd_type == "boolean":
             child = Element(spec.wire_name, text="true" if value else "false")
         elif spec.xsd_type == "ArrayOfString":
-            if value is None:
-                child = Element(spec.wire_name, _NIL) if nil_style == "nil" else None
-            else:
-                items = tuple(
-                    Element("string", _NIL) if item is None else Element("string", text=item)
-                    for item in value
-                )
-                child = Element(spec.wire_name, children=items)
+            items = tuple(
+                Element("string", NIL) if item is None else Element("string", text=item)
+                for item in value
+            )
+            child = Element(spec.wire_name, children=items)
         else:
-            child = _string_element(spec.wire_name, value, nil_style)
-        if child is not None:
-            children.append(child)
+            child = Element(spec.wire_name, text=value)
+        children.append(child)
     return Element(RECORD_ELEMENT, children=tuple(children))
 
 
 def _result_children(
-    operation: Operation, result: Record | Iterable[Record], nil_style: NilStyle
+    result: Record | Iterable[Record], nil_style: NilStyle
 ) -> tuple[Element, ...]:
     if isinstance(result, Record):
         return (record_element(result, nil_style),)
@@ -139,7 +134,7 @@ def result_document(
     root = Element(
         operation.result_type,
         (("xmlns:xsd", XSD_NS), ("xmlns:xsi", XSI_NS), ("xmlns", NAMESPACE)),
-        _result_children(operation, result, nil_style),
+        _result_children(result, nil_style),
     )
     return serialize(root, indent=True, escape_cr=escape_cr)
 
@@ -162,7 +157,7 @@ def soap_envelope(
 ) -> bytes:
     """The SOAP answer: a one-line envelope with ``{Op}Response/{Op}Result``."""
     result_el = Element(
-        operation.result_element, children=_result_children(operation, result, nil_style)
+        operation.result_element, children=_result_children(result, nil_style)
     )
     response = Element(operation.response_element, (("xmlns", NAMESPACE),), (result_el,))
     return _envelope(soap_ns, response, escape_cr)

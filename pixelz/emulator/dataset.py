@@ -101,7 +101,10 @@ def generate_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
     records: list[Record] = []
     record_id = 1000
     day = datetime.date(2026, 1, 1)
-    hard_at = {(k * count) // len(HARD_CASES) + 1: case for k, case in enumerate(HARD_CASES)}
+    if count >= len(HARD_CASES):  # spread through the set
+        hard_at = {(k * count) // len(HARD_CASES): case for k, case in enumerate(HARD_CASES)}
+    else:  # a small set still gets the first cases, in order
+        hard_at = dict(enumerate(HARD_CASES[:count]))
     for index in range(count):
         record_id += rng.choice((1, 1, 1, 2, 3, 7))
         if rng.random() < 0.6:  # several images per day: shared dates
@@ -128,10 +131,8 @@ def generate_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
             "ThumbnailImageURL": f"{_CDN}/thumb/{ticket}.jpg" if status != 10 else None,
             "FinalImagesURL": finals,
         }
-        fields.update(hard_at.get(index + 1, {}) if count >= len(HARD_CASES) else {})
+        fields.update(hard_at.get(index, {}))
         records.append(Record(**fields))
-    if 0 < count < len(HARD_CASES):  # small sets still get the first cases, in order
-        records = [attrs.evolve(r, **HARD_CASES[i]) for i, r in enumerate(records)]
     return tuple(records)
 
 

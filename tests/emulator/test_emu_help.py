@@ -21,7 +21,7 @@ from pixelz import ImageStatus
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, build_envelope
 from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Call
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, Emulator
-from pixelz.emulator._help import PLACEHOLDERS, TEST_FORM_UNAVAILABLE, render, request_sample
+from pixelz.emulator._help import TEST_FORM_UNAVAILABLE, render, request_sample
 from pixelz.models import Protocol
 from pixelz.transports import (
     HttpGetTransport,
@@ -336,7 +336,7 @@ def test_nillable_placeholders_follow_the_xsd_types(client: httpx.Client) -> Non
         if field.xsd_type == "ArrayOfString":
             assert [item.text for item in element] == ["string", "string"]
         else:
-            assert element.text == PLACEHOLDERS[field.xsd_type]
+            assert element.text == field.xsd_type
     assert second.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true"
     assert len(second) == 0
     assert '<ImageStatus xsi:nil="true" />' in body
