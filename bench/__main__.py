@@ -25,8 +25,6 @@ def main(argv: list[str] | None = None) -> int:
     unknown = only - set(GOALS)
     if unknown:
         parser.error(f"unknown goals: {', '.join(sorted(unknown))}")
-    sys.path.insert(0, str(ROOT))  # the pixelz checkout next to bench/, even if not installed
-
     rows: list[Row] = []
     notes: list[str] = []
     steps = {"P1": _p1, "P2": _p2, "P3": _p3, "P4": _p4, "P5": _p5}

@@ -124,11 +124,11 @@ def _string(name: str, kind: str, value: str | None, nl: str) -> Iterator[str]:
         yield f"{nl}<{name}>{value.translate(_ESCAPES)}</{name}>"
 
 
-def _record_xml(wire: _Wire, indent: str | None, name: str = "ImageStatus") -> str:
+def _record_xml(wire: _Wire, indent: str | None) -> str:
     """One record element; ``indent`` is None for the one-line SOAP shape."""
     r = wire.record
     nl = "" if indent is None else "\n" + indent + "  "
-    parts = [f"<{name}>", f"{nl}<ImageTicket>{r.image_ticket}</ImageTicket>"]
+    parts = ["<ImageStatus>", f"{nl}<ImageTicket>{r.image_ticket}</ImageTicket>"]
     parts += _string("CustomerImageId", wire.customer, r.customer_image_id, nl)
     parts += _string("ProductId", wire.product, r.product_id, nl)
     parts.append(f"{nl}<StatusName>{r.status_name}</StatusName>")
@@ -145,7 +145,7 @@ def _record_xml(wire: _Wire, indent: str | None, name: str = "ImageStatus") -> s
         if wire.finals == "nil-item":
             items.insert(len(items) // 2 + 1, f'{inner}<string xsi:nil="true" />')
         parts.append(f"{nl}<FinalImagesURL>{''.join(items)}{nl}</FinalImagesURL>")
-    parts.append(f"{'' if indent is None else chr(10) + indent}</{name}>")
+    parts.append(f"{'' if indent is None else chr(10) + indent}</ImageStatus>")
     return "".join(parts)
 
 
@@ -175,16 +175,10 @@ def images_list_body(shape: Shape, wires: list[_Wire]) -> bytes:
     )
 
 
-def image_status_body(shape: Shape, wire: _Wire) -> bytes:
-    """A GetImageStatus response body for one record."""
-    if shape == "http_get":
-        return (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<ImageStatusResponse xmlns:xsd="{XSD}" xmlns:xsi="{XSI}" xmlns="{NAMESPACE}">\n'
-            f"  {_record_xml(wire, '  ')}\n</ImageStatusResponse>"
-        ).encode()
+def image_status_body(wire: _Wire) -> bytes:
+    """A SOAP 1.1 GetImageStatus response body for one record."""
     return _envelope(
-        shape,
+        "soap11",
         f'<GetImageStatusResponse xmlns="{NAMESPACE}"><GetImageStatusResult>'
         f"{_record_xml(wire, None)}</GetImageStatusResult></GetImageStatusResponse>",
     )

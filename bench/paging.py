@@ -16,6 +16,7 @@ import attrs
 import httpx
 
 import pixelz
+from pixelz._arguments import MAX_PER_PAGE
 
 __all__ = ["PagingResult", "run_paging"]
 
@@ -25,19 +26,22 @@ _PAGE = re.compile(rb"<page>(\d+)</page>")
 @attrs.frozen
 class PagingResult:
     pages: int
-    latency: float
     prefetch: int
     sequential: float  # median seconds for the whole walk
     prefetched: float
     in_order: bool
     records: int
     last_page: int  # the page that ended the walk (the first short or empty one)
-    requested: tuple[int, ...]  # pages the prefetching walk asked for
-    served: int  # requests the prefetching walk sent
+    requested: tuple[int, ...]  # pages the prefetching walk asked for, one per request
 
     @property
     def speedup(self) -> float:
         return self.sequential / self.prefetched
+
+    @property
+    def served(self) -> int:
+        """Requests the prefetching walk sent."""
+        return len(self.requested)
 
     @property
     def past_last(self) -> int:
@@ -68,7 +72,7 @@ def _emulator_process(images: int, latency: float) -> Iterator[str]:
 def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> PagingResult:
     from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, generate_dataset
 
-    per_page = 100
+    per_page = MAX_PER_PAGE
     images = pages * per_page
     with _emulator_process(images, latency) as base_url:
 
@@ -104,7 +108,6 @@ def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> Pag
     expected = {record.ImageTicket for record in generate_dataset(images)}
     return PagingResult(
         pages=pages,
-        latency=latency,
         prefetch=prefetch,
         sequential=statistics.median(one),
         prefetched=statistics.median(two),
@@ -116,5 +119,4 @@ def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> Pag
         records=len(tickets),
         last_page=max(sequential_pages),
         requested=tuple(requested),
-        served=len(requested),
     )

@@ -10,6 +10,9 @@ import httpx
 from lxml import etree
 
 import pixelz
+from pixelz._arguments import Credentials, image_status_call
+from pixelz._envelope import SOAP11_NS, build_envelope
+from pixelz._operations import GET_IMAGE_STATUS
 
 from . import data
 from .timing import Timing, interleaved
@@ -21,21 +24,25 @@ BASE_URL = "http://pixelz.test/soap.asmx"
 EMAIL, KEY = "bench@example.com", "bench-key"
 
 
-def client_for(
-    body: Callable[[], bytes], content_type: str, protocols: Any = None
-) -> pixelz.Client:
-    """A client whose every request is answered in memory with ``body()``."""
+def _canned(body: Callable[[], bytes], content_type: str) -> httpx.Client:
+    """An http client whose every request is answered in memory with ``body()``."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"Content-Type": content_type}, content=body())
 
-    http = httpx.Client(transport=httpx.MockTransport(handler))
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def client_for(
+    body: Callable[[], bytes], content_type: str, protocols: Any = None
+) -> pixelz.Client:
+    """A client whose every request is answered in memory with ``body()``."""
+    http = _canned(body, content_type)
     return pixelz.Client(EMAIL, KEY, base_url=BASE_URL, protocols=protocols, http_client=http)
 
 
 @attrs.frozen
 class ParseResult:
-    shape: str
     size: int
     pixelz: Timing
     lxml: Timing
@@ -76,7 +83,7 @@ def run_parse(shape: str, *, records: int, repeat: int) -> ParseResult:
     }
     timings = interleaved(fns, repeat=repeat)
     client.close()
-    return ParseResult(shape, len(body), timings["pixelz"], timings["lxml"], timings["zeep"])
+    return ParseResult(len(body), timings["pixelz"], timings["lxml"], timings["zeep"])
 
 
 @attrs.frozen
@@ -94,21 +101,19 @@ def run_call(*, repeat: int, number: int) -> CallResult:
     a bare ``httpx.Client.post`` of the same request bytes to the same canned response,
     plus ``etree.fromstring`` of its body."""
     wire = data.records(1)[0]
-    body = data.image_status_body("soap11", wire)
+    body = data.image_status_body(wire)
     content_type = data.CONTENT_TYPES["soap11"]
     client = client_for(lambda: body, content_type)
     ticket = wire.record.image_ticket
     if client.get_image_status(ticket) != wire.record:
         raise AssertionError("pixelz parsed the GetImageStatus response differently")
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"Content-Type": content_type}, content=body)
-
-    bare_http = httpx.Client(transport=httpx.MockTransport(handler))
-    envelope = _status_envelope(str(ticket))
+    bare_http = _canned(lambda: body, content_type)
+    # The same request bytes, built once, outside the clock.
+    envelope = build_envelope(image_status_call(Credentials(EMAIL, KEY), ticket, None), SOAP11_NS)
     headers = {
         "Content-Type": "text/xml; charset=utf-8",
-        "SOAPAction": '"http://removethebackground.com/GetImageStatus"',
+        "SOAPAction": f'"{GET_IMAGE_STATUS.soap_action}"',
     }
 
     def bare() -> Any:
@@ -123,14 +128,3 @@ def run_call(*, repeat: int, number: int) -> CallResult:
     client.close()
     bare_http.close()
     return CallResult(timings["pixelz"], timings["bare"])
-
-
-def _status_envelope(ticket: str) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><soap:Envelope '
-        f'xmlns:xsi="{data.XSI}" xmlns:xsd="{data.XSD}" xmlns:soap="{data.SOAP11}">'
-        f'<soap:Body><GetImageStatus xmlns="{data.NAMESPACE}">'
-        f"<contactEmail>{EMAIL}</contactEmail><contactAPIkey>{KEY}</contactAPIkey>"
-        f"<imageTicket>{ticket}</imageTicket><customerImageId />"
-        "</GetImageStatus></soap:Body></soap:Envelope>"
-    ).encode()

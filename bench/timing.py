@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Timing", "interleaved", "measure"]
+__all__ = ["Timing", "interleaved"]
 
 
 @attrs.frozen
@@ -19,7 +19,6 @@ class Timing:
 
     best: float
     median: float
-    runs: int
 
     def ms(self) -> str:
         return f"{self.best * 1e3:.2f} ms (median {self.median * 1e3:.2f})"
@@ -40,14 +39,6 @@ def _once(fn: Callable[[], Any], number: int) -> float:
         gc.enable()
 
 
-def measure(fn: Callable[[], Any], *, repeat: int, number: int = 1, warmup: int = 1) -> Timing:
-    """Time ``fn``: ``repeat`` samples of ``number`` calls each, gc disabled while timing."""
-    for _ in range(warmup):
-        fn()
-    samples = [_once(fn, number) for _ in range(repeat)]
-    return Timing(min(samples), statistics.median(samples), repeat)
-
-
 def interleaved(
     fns: dict[str, Callable[[], Any]], *, repeat: int, number: int = 1, warmup: int = 1
 ) -> dict[str, Timing]:
@@ -61,6 +52,6 @@ def interleaved(
         for name, fn in fns.items():
             samples[name].append(_once(fn, number))
     return {
-        name: Timing(min(values), statistics.median(values), repeat)
+        name: Timing(min(values), statistics.median(values))
         for name, values in samples.items()
     }

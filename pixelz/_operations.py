@@ -13,6 +13,7 @@ __all__ = [
     "GET_IMAGE_STATUS",
     "NAMESPACE",
     "OPERATIONS",
+    "RECORD_ATTRIBUTES",
     "RECORD_FIELDS",
     "Call",
     "Field",
@@ -42,6 +43,7 @@ RECORD_FIELDS: tuple[Field, ...] = (
     Field("ThumbnailImageURL", "thumbnail_image_url", "string"),
     Field("FinalImagesURL", "final_image_urls", "ArrayOfString"),
 )
+RECORD_ATTRIBUTES = tuple(field.attribute for field in RECORD_FIELDS)  # ImageStatus, in order
 
 
 @attrs.frozen(slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -29,8 +30,8 @@ from ._arguments import (
     parse_ticket,
     status_filter,
 )
-from ._core import DEFAULT_BASE_URL, resolve_timeout
-from ._operations import RECORD_FIELDS
+from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ITER_PER_PAGE, resolve_timeout
+from ._operations import RECORD_ATTRIBUTES
 from .errors import InvalidArgumentError, PixelzError
 from .models import ImageStatus, Protocol, SortBy
 
@@ -43,7 +44,7 @@ __all__ = ["FIELDS", "main"]
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "json", "ndjson", "csv")
 #: The record fields of every output format, in wire order (the ImageStatus attributes).
-FIELDS = tuple(field.attribute for field in RECORD_FIELDS)
+FIELDS = RECORD_ATTRIBUTES
 PROGRESS_INTERVAL = 0.1  # seconds between progress redraws
 
 _PROG = "pixelz"
@@ -191,11 +192,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     # The emulator's own options are defined by pixelz.emulator; load them only when the
     # `emulator` subcommand is chosen, so every other command stays light.
     parser = _build_parser(full_emulator=False)
-    known, _ = parser.parse_known_args(argv)
-    if getattr(known, "command", None) == "emulator":
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "emulator":
         parser = _build_parser(full_emulator=True)
-    args = parser.parse_args(argv)
-    if getattr(args, "emulator", False) and getattr(args, "base_url", None):
+        args = parser.parse_args(argv)
+    elif extra:
+        parser.error("unrecognized arguments: " + " ".join(extra))  # as parse_args says it
+    if args.emulator and args.base_url:
         parser.error("--emulator and --base-url cannot be combined")
     if args.command == "emulator" and (args.emulator or args.base_url):
         parser.error("--emulator and --base-url do not apply to `pixelz emulator`")
@@ -229,8 +232,8 @@ def _target_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--timeout",
         type=_timeout,
         metavar="S",
-        default=30.0 if top else default,
-        help="seconds per request (default 30)",
+        default=DEFAULT_TIMEOUT if top else default,
+        help=f"seconds per request (default {DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -392,19 +395,14 @@ def _client(args: argparse.Namespace) -> Iterator[Client]:
         if args.emulator:
             import httpx
 
-            from .emulator import (
-                DEMO_CONTACT_API_KEY,
-                DEMO_CONTACT_EMAIL,
-                IN_PROCESS_BASE_URL,
-                Emulator,
-            )
+            from .emulator import Emulator
 
             emulator = stack.enter_context(Emulator())
             http = stack.enter_context(
                 httpx.Client(transport=httpx.WSGITransport(app=emulator.wsgi_app))
             )
             client = Client(
-                DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, base_url=IN_PROCESS_BASE_URL,
+                *emulator.credentials, base_url=emulator.base_url,
                 protocols=protocols, timeout=args.timeout, http_client=http,
             )
         else:
@@ -443,11 +441,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
     interactive = _isatty(sys.stderr)
     with _client(args) as client:
         if args.all:
-            if query["per_page"] is None:
-                query["per_page"] = MAX_PER_PAGE
+            query["per_page"] = query["per_page"] or ITER_PER_PAGE  # shown by the progress
             progress = _Progress(sys.stderr, client, query["per_page"]) if interactive else None
-            records: Iterable[ImageStatus] = client.iter_images(**query)
-            count = _write(args.format, _counted(records, progress), progress=progress)
+            count = _write(args.format, client.iter_images(**query), progress=progress)
             if progress is not None:
                 progress.finish(count)
         else:
@@ -543,30 +539,24 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
-def _counted(
-    records: Iterable[ImageStatus], progress: _Progress | None
-) -> Iterator[ImageStatus]:
-    if progress is not None:
-        progress.update(0)
-    for count, image in enumerate(records, 1):
-        yield image
-        if progress is not None:  # after the record is written, before the next fetch
-            progress.update(count)
-
-
 def _write(
     fmt: str, records: Iterable[ImageStatus], *, progress: _Progress | None = None
 ) -> int:
-    """Write records to stdout as they come; returns how many were written."""
+    """Write records to stdout as they come, updating ``progress`` after each one;
+    returns how many were written."""
     _configure_stdout(fmt)
     out = sys.stdout
     written = 0
 
     def counted() -> Iterator[ImageStatus]:
         nonlocal written
+        if progress is not None:
+            progress.update(0)
         for image in records:
             yield image
             written += 1
+            if progress is not None:  # after the record is written, before the next fetch
+                progress.update(written)
 
     def emit(text: str) -> None:
         if progress is not None and progress.shares_terminal:
@@ -600,22 +590,14 @@ def _write(
             emit(buffer.getvalue())
     else:
         iterator = counted()
-        first = []
-        for image in iterator:  # widths from the first page's worth of rows, then stream
-            first.append(image)
-            if len(first) >= MAX_PER_PAGE:
-                break
+        # Column widths from the first page's worth of rows, then stream.
+        first = list(itertools.islice(iterator, MAX_PER_PAGE))
         table = _ListTable(first, _terminal_width())
         emit(table.header())
-        for image in _chain(first, iterator):
+        for image in itertools.chain(first, iterator):
             emit(table.row(image))
     out.flush()
     return written
-
-
-def _chain(first: list[ImageStatus], rest: Iterator[ImageStatus]) -> Iterator[ImageStatus]:
-    yield from first
-    yield from rest
 
 
 def _configure_stdout(fmt: str) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import attrs
 
-from ._operations import RECORD_FIELDS
+from ._operations import RECORD_ATTRIBUTES
 from .errors import APIError, NetworkError, PixelzError, ProtocolBlockedError
 from .models import ImagesPage, ImageStatus, Protocol
 
 __all__ = ["ProtocolComparison", "ProtocolResult", "outcome_of"]
-
-_FIELDS = [field.attribute for field in RECORD_FIELDS]
-
 
 def outcome_of(error: PixelzError | None) -> str:
     """``"ok"``, ``"blocked"``, ``"api_error"``, ``"network_error"`` or ``"parse_error"``."""
@@ -81,7 +78,7 @@ def _diff(
     if len(a) != len(b):
         lines.append(f"{name_b}: {len(b)} records, {name_a}: {len(a)}")
     for index, (x, y) in enumerate(zip(a, b, strict=False)):
-        for field in _FIELDS:
+        for field in RECORD_ATTRIBUTES:
             if getattr(x, field) != getattr(y, field):
                 lines.append(
                     f"{name_b}: record {index} ({y.image_ticket}): {field} "

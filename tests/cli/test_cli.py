@@ -82,6 +82,7 @@ def test_version() -> None:
         ["--emulator", "--base-url", "http://x/soap.asmx", "images", "list"],
         ["--emulator", "images", "list", "--base-url", "http://x/soap.asmx"],
         ["--emulator", "emulator"],
+        ["--emulator", "images", "list", "--bogus"],
     ],
     ids=lambda a: " ".join(a) or "empty",
 )
