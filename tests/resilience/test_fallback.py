@@ -8,6 +8,7 @@ import logging
 
 import httpx
 import pytest
+import respx
 
 import pixelz
 from pixelz import Protocol
@@ -152,13 +153,10 @@ def test_retryable_statuses(routes: Routes, no_sleep: list[float], status: int) 
 
 
 def test_unreachable_host_raises_network_error_without_fallback(no_sleep: list[float]) -> None:
-    with pytest.MonkeyPatch.context():
-        import respx
-
-        with respx.mock() as router:
-            route = router.route(host="pixelz.test").mock(side_effect=httpx.ConnectError("refused"))
-            with make() as client, pytest.raises(pixelz.NetworkError) as info:
-                client.list_images()
+    with respx.mock() as router:
+        route = router.route(host="pixelz.test").mock(side_effect=httpx.ConnectError("refused"))
+        with make() as client, pytest.raises(pixelz.NetworkError) as info:
+            client.list_images()
     assert route.call_count == 3  # one protocol, max_retries=2
     assert not isinstance(info.value, pixelz.AllProtocolsFailedError)
     assert info.value.protocol is Protocol.SOAP11

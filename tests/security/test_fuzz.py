@@ -13,7 +13,6 @@ import asyncio
 import re
 import uuid
 import xml.sax.saxutils
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -428,11 +427,3 @@ def test_async_client_random_responses(body: bytes, status: int, content_type: s
     result = asyncio.run(main())
     if not isinstance(result, pixelz.PixelzError):
         _check_result(result, "GetImagesList")
-
-
-FUZZ_TESTS: list[Callable[..., None]] = [
-    test_random_bytes, test_truncated_valid_responses, test_byte_mutations_of_valid_responses,
-    test_wrong_namespaces, test_wrong_types_and_duplicated_or_missing_fields,
-    test_structural_mutations, test_unexpected_roots_html_and_wrong_headers,
-    test_valid_bodies_with_wrong_statuses_and_content_types, test_hostile_retry_after,
-]

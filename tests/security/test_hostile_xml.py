@@ -264,7 +264,6 @@ HOSTILE: dict[str, Callable[..., str]] = {
         internal_entity, deep_in_body, deep_in_record, deep_unknown_root,
     )
 }
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16")
 
 
 def _encode(document: str, encoding: str) -> bytes:

@@ -11,11 +11,8 @@ from pixelz import ImageStatus, Protocol
 from pixelz._operations import GET_IMAGES_LIST, RECORD_FIELDS
 from pixelz._parser import parse_response
 
-from ._wire import FIXTURES, Rec, bare_body, capture_response, load_capture, soap_body
+from ._wire import FIXTURES, Rec, body_for, capture_response, load_capture
 from .test_responses import LIST_CALL
-
-# Every test here runs through both readers (tests/unit/conftest.py).
-pytestmark = pytest.mark.usefixtures("both_readers")
 
 CAPTURES = [
     ("soap11-ok.http", Protocol.SOAP11, "e4a6c144-9f27-468c-a264-ea228bbccc7e",
@@ -38,6 +35,7 @@ def captured_records(first: str, second: str) -> list[Rec]:
     ]
 
 
+@pytest.mark.usefixtures("both_readers")  # tests/unit/conftest.py
 @pytest.mark.parametrize(("name", "protocol", "first", "second"), CAPTURES)
 def test_capture_parses_exactly(name, protocol, first, second) -> None:
     images = parse_response(LIST_CALL, capture_response(name), protocol)
@@ -53,11 +51,7 @@ def test_helpers_reproduce_the_captures_byte_for_byte(name, protocol, first, sec
     """The synthetic fixtures of the other tests are written exactly as ASMX writes."""
     status, headers, body = load_capture(name)
     records = captured_records(first, second)
-    if protocol in (Protocol.SOAP11, Protocol.SOAP12):
-        built = soap_body(GET_IMAGES_LIST, records, version=protocol)
-    else:
-        built = bare_body(GET_IMAGES_LIST, records)
-    assert built.encode() == body
+    assert body_for(protocol, records).encode() == body
     assert status == 200
     assert int(headers["Content-Length"]) == len(body)
 

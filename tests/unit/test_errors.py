@@ -106,9 +106,10 @@ def fault_for(protocol: Protocol, text: str) -> httpx.Response:
     return text_error(text)
 
 
-def call_with(router: respx.MockRouter, make_client, protocol: Any, response: Any) -> PixelzError:
-    router.route().mock(return_value=response) if isinstance(response, httpx.Response) else (
-        router.route().mock(side_effect=response))
+def call_with(
+    router: respx.MockRouter, make_client, protocol: Any, response: httpx.Response
+) -> PixelzError:
+    router.route().mock(return_value=response)
     client = make_client(protocol)
     with pytest.raises(PixelzError) as info:
         client.list_images()

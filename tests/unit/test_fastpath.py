@@ -26,7 +26,6 @@ from pixelz._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, NAMESPACE, REC
 
 from ._wire import (
     ABSENT,
-    CONTENT_TYPES,
     EDGE_RECORDS,
     NIL,
     XSI,
@@ -34,57 +33,46 @@ from ._wire import (
     bare_body,
     body_for,
     capture_response,
+    expected,
     soap_body,
 )
-from .test_captures import CAPTURES
-from .test_responses import LIST_CALL
+from .test_captures import CAPTURES, captured_records
+from .test_responses import parse
 
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
 T2 = "92c220ce-487f-4e00-92d6-a744329ef1b1"
 PROTOCOLS = list(Protocol)
 
 
-def outcome(body: bytes, protocol: Protocol, *, fast: bool) -> tuple[Any, ...]:
+def outcome(body: bytes, protocol: Protocol) -> tuple[Any, ...]:
     """What the parser makes of ``body``: ("ok", records) or ("error", type, message)."""
-    response = httpx.Response(200, headers={"Content-Type": CONTENT_TYPES[protocol]},
-                              content=body)
-    with pytest.MonkeyPatch.context() as patch:
-        if not fast:
-            patch.setattr(_fastpath, "split", lambda document: None)
-        try:
-            return ("ok", _parser.parse_response(LIST_CALL, response, protocol))
-        except PixelzError as exc:
-            return ("error", type(exc), str(exc))
+    try:
+        return ("ok", parse(body, protocol))
+    except PixelzError as exc:
+        return ("error", type(exc), str(exc))
 
 
-def took_fast_path(body: bytes, protocol: Protocol) -> bool:
-    """Whether the shipped parser read ``body`` without the tree reader."""
-    used: list[bool] = []
+def check(body: str | bytes, protocol: Protocol = Protocol.SOAP11) -> tuple[tuple[Any, ...], bool]:
+    """Both readers agree on ``body``: returns the outcome, and whether the shipped parser
+    read it by the fast path (without calling the tree reader)."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    used_tree: list[bool] = []
     real = _parser._Reader._read_tree
 
     def spy(self: Any, *args: Any) -> Any:
-        used.append(True)
+        used_tree.append(True)
         return real(self, *args)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_parser._Reader, "_read_tree", spy)
-        outcome(body, protocol, fast=True)
-    return not used
+        shipped = outcome(data, protocol)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fastpath, "split", lambda document: None)
+        assert shipped == outcome(data, protocol)
+    return shipped, not used_tree
 
 
-def check(body: str | bytes, protocol: Protocol = Protocol.SOAP11) -> tuple[Any, ...]:
-    """Both readers agree on ``body``; returns the outcome."""
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    shipped = outcome(data, protocol, fast=True)
-    assert shipped == outcome(data, protocol, fast=False)
-    return shipped
-
-
-PAGE = [
-    Rec(T1, customer="c1 <&>", product="p", status_name="Done", status_id="5",
-        thumbnail="http://x/t.jpg", finals=["http://x/1.jpg", "http://x/2.jpg"]),
-    Rec(T2, status_name="InProgress", status_id="2", is_paid="false"),
-]
+PAGE = captured_records(T1, T2)
 
 
 def soap(records: Any = PAGE) -> str:
@@ -122,8 +110,8 @@ def test_fast_uuid_is_a_real_uuid() -> None:
 @pytest.mark.parametrize(("name", "protocol", "first", "second"), CAPTURES)
 def test_real_captures_take_the_fast_path(name, protocol, first, second) -> None:
     response = capture_response(name)
-    assert took_fast_path(response.content, protocol)
-    shipped = check(response.content, protocol)
+    shipped, fast = check(response.content, protocol)
+    assert fast
     assert shipped[0] == "ok" and len(shipped[1]) == 2
 
 
@@ -133,8 +121,9 @@ def test_edge_records(protocol, index) -> None:
     """Each hard record, as a page of two: read fast unless it carries unknown elements."""
     rec = EDGE_RECORDS[index]
     body = body_for(protocol, [rec, PAGE[1]]).encode()
-    assert check(body, protocol) == ("ok", (rec.expected(), PAGE[1].expected()))
-    assert took_fast_path(body, protocol) is (rec.extra == "")
+    shipped, fast = check(body, protocol)
+    assert shipped == ("ok", (rec.expected(), PAGE[1].expected()))
+    assert fast is (rec.extra == "")
 
 
 @pytest.mark.parametrize(
@@ -161,17 +150,18 @@ def test_edge_records(protocol, index) -> None:
 def test_values_decoded_as_xml_decodes_them(description, before, after, value) -> None:
     body = soap().replace(before, after, 1)
     assert body != soap()
-    shipped = check(body)
+    shipped, fast = check(body)
     assert shipped[0] == "ok", shipped
     assert shipped[1][0].customer_image_id == value
-    assert took_fast_path(body.encode(), Protocol.SOAP11)
+    assert fast
 
 
 def test_crlf_indentation_is_taken() -> None:
     """Windows servers indent GET/POST answers with CRLF."""
     body = bare().replace("\n", "\r\n")
-    assert check(body, Protocol.HTTP_GET) == ("ok", tuple(r.expected() for r in PAGE))
-    assert took_fast_path(body.encode(), Protocol.HTTP_GET)
+    shipped, fast = check(body, Protocol.HTTP_GET)
+    assert shipped == ("ok", expected(PAGE))
+    assert fast
 
 
 def test_final_url_items_in_every_form() -> None:
@@ -179,9 +169,9 @@ def test_final_url_items_in_every_form() -> None:
         "<string>http://x/2.jpg</string>",
         '<string /><string xsi:nil="true" /><string></string><string>&amp;</string>',
     )
-    shipped = check(body)
+    shipped, fast = check(body)
     assert shipped[1][0].final_image_urls == ("http://x/1.jpg", "", "", "&")
-    assert took_fast_path(body.encode(), Protocol.SOAP11)
+    assert fast
 
 
 def test_a_large_page_is_taken_and_matches_the_streaming_reader() -> None:
@@ -195,8 +185,9 @@ def test_a_large_page_is_taken_and_matches_the_streaming_reader() -> None:
     ]
     body = soap(records).encode()
     assert len(body) > _parser._STREAM_ABOVE
-    assert check(body) == ("ok", tuple(r.expected() for r in records))
-    assert took_fast_path(body, Protocol.SOAP11)
+    shipped, fast = check(body)
+    assert shipped == ("ok", expected(records))
+    assert fast
 
 
 # -- what it declines ------------------------------------------------------------------------
@@ -261,27 +252,25 @@ MUTATIONS = dict(_mutations())
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_declines_and_agrees(name) -> None:
     body = MUTATIONS[name](soap())
-    check(body)
-    assert not took_fast_path(body.encode("utf-8", "surrogatepass"), Protocol.SOAP11)
+    assert not check(body)[1]
 
 
 def test_invalid_utf8_is_declined() -> None:
     body = soap().encode().replace(b"<ProductId>p<", b"<ProductId>\xff<")
-    check(body)
-    assert not took_fast_path(body, Protocol.SOAP11)
+    assert not check(body)[1]
 
 
 def test_a_status_id_too_long_for_int_is_declined() -> None:
     body = soap().replace("<StatusId>5<", f"<StatusId>{'9' * 5000}<")
-    assert check(body)[0] == "error"
-    assert not took_fast_path(body.encode(), Protocol.SOAP11)
+    shipped, fast = check(body)
+    assert shipped[0] == "error"
+    assert not fast
 
 
 def test_text_past_the_libxml2_limit_is_declined(monkeypatch) -> None:
     """libxml2 refuses a text node over 10 MB; the general reader must say so."""
     monkeypatch.setattr(_fastpath, "_MAX_TEXT", 200)
-    assert not took_fast_path(soap().encode(), Protocol.SOAP11)
-    check(soap())
+    assert not check(soap())[1]
 
 
 def test_a_single_record_answer_is_read_as_a_tree(monkeypatch) -> None:
@@ -336,7 +325,7 @@ _EDITS = [
 )
 def test_both_readers_agree(records, protocol, edit) -> None:
     body = _EDITS[edit](body_for(protocol, records))
-    shipped = check(body, protocol)
+    shipped, fast = check(body, protocol)
     if edit == 0:  # as ASMX writes it: read fast, and right
-        assert shipped == ("ok", tuple(r.expected() for r in records))
-        assert took_fast_path(body.encode(), protocol)
+        assert shipped == ("ok", expected(records))
+        assert fast
