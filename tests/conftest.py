@@ -24,45 +24,37 @@ from typing import Any
 import pytest
 
 from .integration._reference import DATASET_PATH as DATASET_FILE
-from .integration._reference import ReferenceServer, load_dataset, start_or_skip
+from .integration._reference import load_dataset, start_or_skip
 
 
 def _serve(
     tmp_path_factory: pytest.TempPathFactory, instance: str, **kwargs: Any
-) -> Iterator[ReferenceServer]:
+) -> Iterator[str]:
+    """A reference server for the session; yields its base URL, stops it afterwards."""
     server = start_or_skip(instance, workdir=tmp_path_factory.mktemp(f"asmx-{instance}"), **kwargs)
     try:
-        yield server
+        assert server.base_url
+        yield server.base_url
     finally:
         server.stop()
 
 
 @pytest.fixture(scope="session")
-def reference_server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceServer]:
-    yield from _serve(tmp_path_factory, "all")
-
-
-@pytest.fixture(scope="session")
-def reference_server(reference_server_process: ReferenceServer) -> str:
+def reference_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:PORT/soap.asmx``) of the all-protocols instance."""
-    assert reference_server_process.base_url
-    return reference_server_process.base_url
+    yield from _serve(tmp_path_factory, "all")
 
 
 @pytest.fixture(scope="session")
 def reference_server_soap_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the instance with HttpGet/HttpPost removed and custom errors on."""
-    for server in _serve(tmp_path_factory, "soap-only"):
-        assert server.base_url
-        yield server.base_url
+    yield from _serve(tmp_path_factory, "soap-only")
 
 
 @pytest.fixture(scope="session")
 def reference_server_remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of an all-protocols instance that sees every caller as remote (192.0.2.10)."""
-    for server in _serve(tmp_path_factory, "all", remote_address="192.0.2.10"):
-        assert server.base_url
-        yield server.base_url
+    yield from _serve(tmp_path_factory, "all", remote_address="192.0.2.10")
 
 
 @pytest.fixture(scope="session")
@@ -78,13 +70,12 @@ def reference_dataset() -> list[dict[str, Any]]:
 
 
 class ServerUnderTest:
-    """A running service: ``kind`` ("reference", "reference-remote", "emulator", ...),
-    ``base_url``, and ``errors`` ("local": .NET detail in errors, "remote": bare messages)."""
+    """A running service: ``kind`` ("reference", "reference-remote", "emulator", ...) and
+    ``base_url``."""
 
-    def __init__(self, kind: str, base_url: str, errors: str) -> None:
+    def __init__(self, kind: str, base_url: str) -> None:
         self.kind = kind
         self.base_url = base_url
-        self.errors = errors
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.base_url}>"
@@ -93,17 +84,10 @@ class ServerUnderTest:
 SERVER_KINDS = [pytest.param("reference", marks=pytest.mark.reference), "emulator"]
 
 
-def _emulator_modules() -> tuple[Any, Any]:
-    try:
-        from pixelz.emulator import serve
-        from pixelz.emulator.dataset import load_json
-    except ImportError as exc:
-        pytest.skip(f"pixelz.emulator is not importable yet ({exc}); emulator parity not run")
-    return serve, load_json
-
-
 def _emulate(**knobs: Any) -> Iterator[str]:
-    serve, load_json = _emulator_modules()
+    from pixelz.emulator import serve
+    from pixelz.emulator.dataset import load_json
+
     records = load_json(Path(DATASET_FILE).read_text(encoding="utf-8"))
     with serve(dataset=records, **knobs) as emulator:
         yield emulator.base_url
@@ -131,8 +115,8 @@ def emulator_server_soap_only() -> Iterator[str]:
 def server(request: pytest.FixtureRequest) -> ServerUnderTest:
     """All four protocols enabled: the reference service (local caller) or the emulator."""
     if request.param == "reference":
-        return ServerUnderTest("reference", request.getfixturevalue("reference_server"), "local")
-    return ServerUnderTest("emulator", request.getfixturevalue("emulator_server"), "remote")
+        return ServerUnderTest("reference", request.getfixturevalue("reference_server"))
+    return ServerUnderTest("emulator", request.getfixturevalue("emulator_server"))
 
 
 @pytest.fixture(scope="session", params=SERVER_KINDS)
@@ -140,9 +124,9 @@ def soap_only_server(request: pytest.FixtureRequest) -> ServerUnderTest:
     """HTTP GET and HTTP POST disabled on the server: reference instance B or the emulator."""
     if request.param == "reference":
         url = request.getfixturevalue("reference_server_soap_only")
-        return ServerUnderTest("reference-soap-only", url, "remote")
+        return ServerUnderTest("reference-soap-only", url)
     url = request.getfixturevalue("emulator_server_soap_only")
-    return ServerUnderTest("emulator-soap-only", url, "remote")
+    return ServerUnderTest("emulator-soap-only", url)
 
 
 @pytest.fixture(
@@ -156,10 +140,10 @@ def soap_only_server(request: pytest.FixtureRequest) -> ServerUnderTest:
 )
 def fault_server(request: pytest.FixtureRequest) -> ServerUnderTest:
     """Every protocol enabled, with both error-detail styles of both implementations."""
-    fixture, errors = {
-        "reference": ("reference_server", "local"),
-        "reference-remote": ("reference_server_remote", "remote"),
-        "emulator": ("emulator_server", "remote"),
-        "emulator-local": ("emulator_server_local", "local"),
+    fixture = {
+        "reference": "reference_server",
+        "reference-remote": "reference_server_remote",
+        "emulator": "emulator_server",
+        "emulator-local": "emulator_server_local",
     }[request.param]
-    return ServerUnderTest(request.param, request.getfixturevalue(fixture), errors)
+    return ServerUnderTest(request.param, request.getfixturevalue(fixture))

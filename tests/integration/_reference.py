@@ -55,6 +55,16 @@ LIST_PARAMS = GET_IMAGES_LIST.parameters
 STATUS_PARAMS = GET_IMAGE_STATUS.parameters
 
 
+def params_for(operation: str, **overrides: Any) -> dict[str, Any]:
+    """Every parameter of ``operation`` in WSDL order: the demo credentials, the rest empty,
+    then ``overrides`` (GET and POST need them all; SOAP reads absent ones as empty)."""
+    names = LIST_PARAMS if operation == GET_IMAGES_LIST.name else STATUS_PARAMS
+    params: dict[str, Any] = dict.fromkeys(names, "")
+    params.update(contactEmail=EMAIL, contactAPIkey=API_KEY)
+    params.update(overrides)
+    return params
+
+
 class MonoUnavailable(RuntimeError):
     """mono/mcs (or the System.Web assemblies) are not installed."""
 

@@ -32,11 +32,9 @@ verbs; ``?WSDL``; the help page; GET/POST on the instance that removed them.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import urllib.parse
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -44,13 +42,13 @@ import attrs
 import httpx
 import pytest
 
-from pixelz._operations import NAMESPACE, OPERATIONS
+from pixelz._operations import NAMESPACE
+
+from . import _reference as ref
 
 pytestmark = pytest.mark.reference
 
-DATASET_FILE = Path(__file__).resolve().parents[1] / "reference_asmx" / "dataset.json"
-EMAIL = "demo@example.com"
-API_KEY = "demo-api-key"
+EMAIL, API_KEY = ref.EMAIL, ref.API_KEY
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
 PROTOCOLS = ("soap11", "soap12", "http_post", "http_get")
@@ -86,10 +84,7 @@ class Case:
 
 def values_for(op: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Every parameter of ``op`` in WSDL order (demo credentials, the rest empty)."""
-    values: dict[str, Any] = dict.fromkeys(OPERATIONS[op].parameters, "")
-    values.update(contactEmail=EMAIL, contactAPIkey=API_KEY)
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not OMIT}
+    return {k: v for k, v in ref.params_for(op, **overrides).items() if v is not OMIT}
 
 
 def envelope(version: str, op: str, values: Mapping[str, Any], element: str | None = None) -> bytes:
@@ -230,9 +225,7 @@ SUCCESSES: list[tuple[str, str, dict[str, Any]]] = [
 
 
 def _tickets() -> list[tuple[str, str, dict[str, Any]]]:
-    import json
-
-    records = sorted(json.loads(DATASET_FILE.read_text("utf-8")), key=lambda r: r["Id"])
+    records = sorted(ref.load_dataset(), key=lambda r: r["Id"])
     return [
         (f"status-ticket-record-{r['Id']}", STATUS, {"imageTicket": r["ImageTicket"]})
         for r in records[:20]
@@ -657,18 +650,12 @@ DELIBERATE: dict[str, Deliberate] = {
 # --------------------------------------------------------------------------- fixtures
 
 
-def _emulator_knobs(instance: str) -> dict[str, Any]:
-    if instance == "local":
-        return {"errors": "local"}
-    if instance == "soap-only":
-        return {"enabled_protocols": "soap11,soap12", "errors": "remote"}
-    return {"errors": "remote"}
-
-
-_REFERENCE_FIXTURE = {
-    "local": "reference_server",
-    "soap-only": "reference_server_soap_only",
-    "remote": "reference_server_remote",
+# Each instance of the reference service, and the session emulator configured like it
+# (tests/conftest.py: the same data set, protocols and error detail).
+_FIXTURES = {
+    "local": ("reference_server", "emulator_server_local"),
+    "soap-only": ("reference_server_soap_only", "emulator_server_soap_only"),
+    "remote": ("reference_server_remote", "emulator_server"),
 }
 
 
@@ -700,18 +687,13 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pairs(request: pytest.FixtureRequest) -> Iterator[dict[str, Pair]]:
-    from pixelz.emulator import serve
-    from pixelz.emulator.dataset import load_json
-
-    records = load_json(DATASET_FILE.read_text(encoding="utf-8"))
-    with contextlib.ExitStack() as stack:
-        made: dict[str, Pair] = {}
-        for instance in INSTANCES:
-            reference_url = request.getfixturevalue(_REFERENCE_FIXTURE[instance])
-            emulator = stack.enter_context(serve(dataset=records, **_emulator_knobs(instance)))
-            made[instance] = pair = Pair(reference_url, emulator.base_url)
-            stack.callback(pair.close)
-        yield made
+    made = {
+        instance: Pair(*(request.getfixturevalue(name) for name in _FIXTURES[instance]))
+        for instance in INSTANCES
+    }
+    yield made
+    for pair in made.values():
+        pair.close()
 
 
 # --------------------------------------------------------------------------- tests

@@ -48,17 +48,11 @@ FIELDS = (
 
 
 def list_params(**overrides: str) -> dict[str, str]:
-    params = dict.fromkeys(ref.LIST_PARAMS, "")
-    params.update(contactEmail=ref.EMAIL, contactAPIkey=ref.API_KEY)
-    params.update(overrides)
-    return params
+    return ref.params_for("GetImagesList", **overrides)
 
 
 def status_params(**overrides: str) -> dict[str, str]:
-    params = dict.fromkeys(ref.STATUS_PARAMS, "")
-    params.update(contactEmail=ref.EMAIL, contactAPIkey=ref.API_KEY)
-    params.update(overrides)
-    return params
+    return ref.params_for("GetImageStatus", **overrides)
 
 
 def soap11(
