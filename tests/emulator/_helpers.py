@@ -1,8 +1,7 @@
-"""Helpers for the emulator tests: raw-HTTP calls over each protocol, capture files."""
+"""Helpers for the emulator tests: raw-HTTP calls over each protocol, the captures."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -12,18 +11,8 @@ from pixelz._operations import NAMESPACE, OPERATIONS
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
 from pixelz.models import Protocol
 
-CAPTURES = Path(__file__).parent / "captures"
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
-
-
-def capture(name: str) -> tuple[str, dict[str, str], bytes]:
-    """(status line, headers, body) of a captured exchange."""
-    raw = (CAPTURES / name).read_bytes()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status, *lines = head.decode().split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines)
-    return status, headers, body
 
 
 def envelope(protocol: Protocol, op: str, values: dict[str, str | None]) -> bytes:

@@ -312,7 +312,7 @@ def test_disabled_protocol(protocol: Protocol, emu: Emulator, call: Call) -> Non
 
 
 def test_disabled_page_is_the_captured_page(emu: Emulator, call: Call) -> None:
-    from ._helpers import capture
+    from ..unit._wire import load_capture as capture
 
     _, headers, body = capture("get-disabled-remote.http")
     emu.config.enabled_protocols = "soap11"  # type: ignore[assignment]

@@ -23,12 +23,7 @@ from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIE
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, Emulator
 from pixelz.emulator._help import TEST_FORM_UNAVAILABLE, render, request_sample
 from pixelz.models import Protocol
-from pixelz.transports import (
-    HttpGetTransport,
-    HttpPostTransport,
-    Soap11Transport,
-    Soap12Transport,
-)
+from pixelz.transports import default_transport
 
 from ._helpers import request
 
@@ -41,12 +36,6 @@ TITLES = {
     "HTTP POST": Protocol.HTTP_POST,
 }
 ORDER = list(TITLES.values())  # .NET's section order (GET before POST)
-TRANSPORTS = {
-    Protocol.SOAP11: Soap11Transport(),
-    Protocol.SOAP12: Soap12Transport(),
-    Protocol.HTTP_GET: HttpGetTransport(),
-    Protocol.HTTP_POST: HttpPostTransport(),
-}
 TICKET = uuid.UUID("6f1c0b5e-8d3a-4c2b-9e7f-0123456789ab")
 # What each placeholder stands for, to read a sample as a real answer.
 TYPED = {"guid": str(TICKET), "int": "80", "boolean": "true", "string": "s"}
@@ -231,7 +220,7 @@ def test_request_sample_matches_the_transport(
     sample = sections(page(client, f"op={operation}"))[protocol][0]
     first, headers, body = split_http(sample)
     call = full_call(operation, "string")
-    sent = TRANSPORTS[protocol].build_request(call, httpx.URL(BASE))
+    sent = default_transport(protocol).build_request(call, httpx.URL(BASE))
     method, target, version = first.split(" ")
     assert (method, version) == (sent.method, "HTTP/1.1")
     assert headers.pop("Host") == HOST
@@ -277,7 +266,7 @@ def test_response_sample_is_read_by_the_sdk_parser(
     response = httpx.Response(
         200, headers={"Content-Type": headers["Content-Type"]}, content=typed(body)
     )
-    records = TRANSPORTS[protocol].parse_response(full_call(operation, "x"), response)
+    records = default_transport(protocol).parse_response(full_call(operation, "x"), response)
     # The nil second item of a list is dropped; every field is read from its placeholder.
     assert records == (
         ImageStatus(

@@ -16,7 +16,9 @@ from pixelz.emulator import Emulator, Record
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.models import Protocol
 
-from ._helpers import CAPTURES, SOAP11_NS, SOAP12_NS, capture, request
+from ..unit._wire import FIXTURES as CAPTURES
+from ..unit._wire import load_capture as capture
+from ._helpers import SOAP11_NS, SOAP12_NS, request
 
 NS = {"t": NAMESPACE, "s11": SOAP11_NS, "s12": SOAP12_NS}
 CAPTURE_FILES = {
