@@ -11,7 +11,7 @@ parser in two independent ways:
     ones ""; FinalImagesURL null or [] is (), nil items are dropped);
 (b) the wire: the raw HTTP GET body of the same query, read by ``read_raw_records`` below
     (strict lxml after swapping ``&#x1;``-style references for stand-ins, so the control
-    character is kept, as the SDK does; see RAW_PARSER for why not ``recover=True``).
+    character is kept, as the SDK does; see ``_reference.parse_asmx`` for why not ``recover=True``).
 
 (a) and (b) are compared with each other too (``test_raw_get_reader_agrees_with_model``).
 (c) zeep over SOAP 1.1, from the server's live ``?WSDL``, is a third opinion: zeep's strict
@@ -38,7 +38,6 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from lxml import etree
 
 import pixelz
 from pixelz import (
@@ -256,29 +255,6 @@ def assert_same_records(actual: list[Record], expected: list[Record], what: str)
 
 # --------------------------------------------------------------------------- truth (b): raw GET
 
-# Strict lxml. ``recover=True`` is NOT usable here: libxml2 (2.14) keeps the character of
-# ``&#x1;`` in recovery mode, but then silently drops every later predefined entity
-# reference in the document (``shoes &amp; bags`` reads "shoes  bags"). Instead, references
-# to C0 control characters are swapped (plain bytes.replace, no regex) for references to
-# supplementary private-use stand-ins, U+F0000 + code, and swapped back in the text.
-RAW_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-_STANDIN = 0xF0000
-_CONTROLS = [c for c in range(0x20) if c not in (0x9, 0xA, 0xD)]
-
-
-def _hide_control_refs(body: bytes) -> bytes:
-    for code in _CONTROLS:
-        standin = b"&#x%X;" % (_STANDIN + code)
-        for ref_form in {b"&#x%x;" % code, b"&#x%X;" % code, b"&#x%02X;" % code,
-                         b"&#x%02x;" % code, b"&#X%x;" % code, b"&#%d;" % code}:
-            body = body.replace(ref_form, standin)
-    return body
-
-
-def _show_control_chars(text: str) -> str:
-    return text.translate({_STANDIN + code: code for code in _CONTROLS})
-
-
 _RAW_HTTP = httpx.Client(timeout=20)  # thread-safe; requests are built by hand below
 
 
@@ -291,13 +267,13 @@ def raw_get(base_url: str, operation: str, params: dict[str, str]) -> httpx.Resp
 def _raw_string(element: Any) -> str | None:
     if element is None or element.get(XSI_NIL) == "true":
         return None
-    return _show_control_chars(element.text or "")
+    return ref.show_control_chars(element.text or "")
 
 
 def read_raw_records(body: bytes) -> list[Record]:
     """ImageStatus records of a GET/POST body (root ImagesListResponse or ImageStatusResponse)."""
-    assert chr(_STANDIN).encode() not in body  # (the stand-ins are not in the data)
-    root = etree.fromstring(_hide_control_refs(body), RAW_PARSER)
+    assert chr(ref.STANDIN).encode() not in body  # (the stand-ins are not in the data)
+    root = ref.parse_asmx(body)
     if root.tag == NS + "ImagesListResponse":
         images = root.find(NS + "Images")
         elements = [] if images is None else images.findall(NS + "ImageStatus")
@@ -310,7 +286,7 @@ def read_raw_records(body: bytes) -> list[Record]:
         finals: tuple[str, ...] = ()
         if finals_element is not None and finals_element.get(XSI_NIL) != "true":
             finals = tuple(
-                _show_control_chars(s.text or "")
+                ref.show_control_chars(s.text or "")
                 for s in finals_element.findall(NS + "string")
                 if s.get(XSI_NIL) != "true"
             )

@@ -11,18 +11,13 @@ import re
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from lxml import etree
 
-try:
-    from . import _reference as ref
-except ImportError:  # tests/integration is not a package
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import _reference as ref  # type: ignore[import-not-found,no-redef]
+from . import _reference as ref
 
 pytestmark = pytest.mark.reference
 
@@ -32,7 +27,6 @@ SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 T = f"{{{NS}}}"
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 FIELDS = (
     "ImageTicket",
     "CustomerImageId",
@@ -81,31 +75,6 @@ def http_post(url: str, op: str, params: dict[str, str]) -> httpx.Response:
 
 CALLERS = {"soap11": soap11, "soap12": soap12, "http_get": http_get, "http_post": http_post}
 
-_CTRL_REF = re.compile(rb"&#x([0-9A-Fa-f]+);")
-
-
-def parse(content: bytes) -> etree._Element:
-    """Parse a response; ASMX's illegal control-character references are mapped to the char.
-
-    A strict XML parser rejects ``&#x1;``. We swap each such reference for a private-use
-    marker before parsing and put the real character back afterwards.
-    """
-
-    def swap(m: re.Match[bytes]) -> bytes:
-        code = int(m.group(1), 16)
-        if code < 0x20 and code not in (0x9, 0xA, 0xD):
-            return f"\ue000{code:02x}\ue001".encode()
-        return m.group(0)
-
-    return etree.fromstring(_CTRL_REF.sub(swap, content), PARSER)
-
-
-def _unmark(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return re.sub("\ue000([0-9a-f]{2})\ue001", lambda m: chr(int(m.group(1), 16)), text)
-
-
 def record(el: etree._Element) -> dict[str, Any]:
     """One <ImageStatus> element as a dataset-shaped dict (absent and nil -> None)."""
     out: dict[str, Any] = {}
@@ -115,7 +84,7 @@ def record(el: etree._Element) -> dict[str, Any]:
             out[name] = None
         elif name == "FinalImagesURL":
             out[name] = [
-                None if s.get(XSI_NIL) == "true" else _unmark(s.text or "")
+                None if s.get(XSI_NIL) == "true" else ref.show_control_chars(s.text or "")
                 for s in child.findall(T + "string")
             ]
         elif name == "StatusId":
@@ -123,7 +92,7 @@ def record(el: etree._Element) -> dict[str, Any]:
         elif name == "IsPaid":
             out[name] = {"true": True, "false": False}[child.text or ""]
         else:
-            out[name] = _unmark(child.text or "")
+            out[name] = ref.show_control_chars(child.text or "")
     return out
 
 
@@ -142,7 +111,7 @@ def wire_view(rec: dict[str, Any]) -> dict[str, Any]:
 
 def images_of(response: httpx.Response, protocol: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text[:2000]
-    root = parse(response.content)
+    root = ref.parse_asmx(response.content)
     if protocol in ("soap11", "soap12"):
         env = SOAP11_NS if protocol == "soap11" else SOAP12_NS
         assert root.tag == f"{{{env}}}Envelope"
@@ -158,7 +127,7 @@ def images_of(response: httpx.Response, protocol: str) -> list[dict[str, Any]]:
 
 def fault_of(response: httpx.Response) -> tuple[str, str]:
     """(code, text) of a SOAP 1.1 or 1.2 fault."""
-    root = parse(response.content)
+    root = ref.parse_asmx(response.content)
     fault = root.find(f"{{{SOAP11_NS}}}Body/{{{SOAP11_NS}}}Fault")
     if fault is not None:
         return fault.findtext("faultcode") or "", fault.findtext("faultstring") or ""
@@ -180,7 +149,7 @@ def _bindings(url: str) -> list[str]:
     r = httpx.get(url + "?WSDL", timeout=30)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/xml")
-    root = parse(r.content)
+    root = ref.parse_asmx(r.content)
     return [b.get("name") for b in root.findall(f"{{{WSDL_NS}}}binding")]
 
 
@@ -194,7 +163,7 @@ def test_wsdl_lists_four_bindings_on_instance_a(reference_server: str) -> None:
 
 def test_wsdl_matches_the_captured_getimageslist_contract(reference_server: str) -> None:
     text = httpx.get(reference_server + "?WSDL", timeout=30).text
-    root = parse(text.encode())
+    root = ref.parse_asmx(text.encode())
     xs = "{http://www.w3.org/2001/XMLSchema}"
     schema = root.find(f"{{{WSDL_NS}}}types/{xs}schema")
     assert schema is not None
@@ -421,7 +390,7 @@ def test_get_image_status_by_ticket(
         reference_server, "GetImageStatus", status_params(imageTicket=rec["ImageTicket"].upper())
     )
     assert r.status_code == 200, r.text
-    root = parse(r.content)
+    root = ref.parse_asmx(r.content)
     if protocol.startswith("soap"):
         env = SOAP11_NS if protocol == "soap11" else SOAP12_NS
         el = root.find(
@@ -440,7 +409,7 @@ def test_get_image_status_by_customer_image_id_takes_the_lowest_id(
     expected = ref.expected_status(reference_dataset, customerImageId="dup-id")
     assert expected["Id"] == 13
     r = http_post(reference_server, "GetImageStatus", status_params(customerImageId="dup-id"))
-    el = parse(r.content).find(T + "ImageStatus")
+    el = ref.parse_asmx(r.content).find(T + "ImageStatus")
     assert el is not None
     assert record(el) == wire_view(expected)
 
@@ -485,7 +454,7 @@ def test_control_character_is_written_as_an_illegal_character_reference(
         )
         assert b"<CustomerImageId>ctrl&#x1;char</CustomerImageId>" in r.content
         with pytest.raises(etree.XMLSyntaxError):
-            etree.fromstring(r.content, PARSER)
+            etree.fromstring(r.content, ref.PARSER)
 
 
 def test_carriage_return_goes_raw_and_a_parser_reads_it_as_lf(
@@ -494,7 +463,7 @@ def test_carriage_return_goes_raw_and_a_parser_reads_it_as_lf(
     rec = by_id(reference_dataset, 7)
     r = soap11(reference_server, "GetImageStatus", status_params(imageTicket=rec["ImageTicket"]))
     assert b"<CustomerImageId>carriage\rreturn</CustomerImageId>" in r.content
-    el = parse(r.content).find(f".//{T}CustomerImageId")
+    el = ref.parse_asmx(r.content).find(f".//{T}CustomerImageId")
     assert el is not None
     assert el.text == "carriage\nreturn"
 
@@ -538,7 +507,7 @@ def test_non_ascii_and_whitespace_survive(
             r = CALLERS[protocol](
                 reference_server, "GetImageStatus", status_params(imageTicket=rec["ImageTicket"])
             )
-            el = parse(r.content).find(f".//{T}ImageStatus")
+            el = ref.parse_asmx(r.content).find(f".//{T}ImageStatus")
             assert el is not None
             assert record(el) == wire_view(rec), (rid, protocol)
     r = http_get(
