@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from .._ci import unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = (
@@ -33,9 +35,7 @@ CHROMIUM_ARGS = (
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests need {reason} (CI=true)")
-    pytest.skip(f"browser tests need {reason}")
+    unavailable(f"browser tests need {reason}")
 
 
 def _find(name: str) -> str | None:

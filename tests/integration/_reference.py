@@ -524,16 +524,14 @@ class ReferenceServer:
 
 def start_or_skip(instance: str, **kwargs: Any) -> ReferenceServer:
     """For fixtures: start a server; Mono missing -> pytest.skip (pytest.fail when CI=true)."""
-    import pytest
+    from .._ci import unavailable
 
     server = ReferenceServer(instance, **kwargs)
     try:
         server.start()
     except MonoUnavailable as exc:
         server.stop()
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Mono is required in CI for the reference ASMX server: {exc}")
-        pytest.skip(f"Mono not available: {exc}")
+        unavailable(f"the reference ASMX server needs Mono: {exc}")
     return server
 
 

@@ -16,6 +16,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+from .._ci import in_ci
+
 CI_EXAMPLES = 350
 DEV_EXAMPLES = 40
 
@@ -28,5 +30,5 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
 
-_default = "ci" if os.environ.get("CI", "").strip().lower() == "true" else "dev"
+_default = "ci" if in_ci() else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
