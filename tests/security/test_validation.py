@@ -21,7 +21,17 @@ import pytest
 import pixelz
 from pixelz import Protocol, SortBy, Status
 
-from ._wire import BASE, CONTENT_TYPE, EMAIL, KEY, TICKET, Recorder, ok_body, protocol_of
+from ._wire import (
+    BASE,
+    CONTENT_TYPE,
+    EMAIL,
+    KEY,
+    TICKET,
+    Recorder,
+    client,
+    ok_body,
+    protocol_of,
+)
 
 EXPECTED = r"expected|must|set |give|exactly one|cannot|inclusive|not allowed"
 
@@ -248,20 +258,21 @@ PREFETCH_CASES: list[tuple[dict[str, Any], str, str]] = [
 ]
 
 
-def _run(flavor: str, method: str, kwargs: dict[str, Any], recorder: Recorder) -> Any:
+def _run(
+    flavor: str, method: str, kwargs: dict[str, Any], recorder: Recorder, *args: Any
+) -> Any:
     if flavor == "sync":
-        c = pixelz.Client(EMAIL, KEY, base_url=BASE, max_retries=0,
-                          http_client=recorder.http_client())
-        if method == "iter_images":
-            return list(c.iter_images(**kwargs))
-        return getattr(c, method)(**kwargs)
+        with client(recorder) as c:
+            if method == "iter_images":
+                return list(c.iter_images(*args, **kwargs))
+            return getattr(c, method)(*args, **kwargs)
 
     async def main() -> Any:
         ac = pixelz.AsyncClient(EMAIL, KEY, base_url=BASE, max_retries=0,
                                 http_client=recorder.async_http_client())
         if method == "iter_images":
-            return [image async for image in ac.iter_images(**kwargs)]
-        return await getattr(ac, method)(**kwargs)
+            return [image async for image in ac.iter_images(*args, **kwargs)]
+        return await getattr(ac, method)(*args, **kwargs)
 
     return asyncio.run(main())
 
@@ -292,8 +303,7 @@ def test_list_arguments_rejected_before_io(flavor: str, method: str, kwargs: dic
 @pytest.mark.parametrize("method", ["list_images", "iter_images", "compare_protocols"])
 def test_unknown_keyword_is_a_type_error(method: str) -> None:
     recorder = Recorder(answer_ok)
-    c = pixelz.Client(EMAIL, KEY, base_url=BASE, http_client=recorder.http_client())
-    with pytest.raises(TypeError):
+    with client(recorder) as c, pytest.raises(TypeError):
         getattr(c, method)(statuz=80)
     assert recorder.requests == []
 
@@ -312,18 +322,16 @@ VALID_LIST: list[dict[str, Any]] = [
 @pytest.mark.parametrize("kwargs", VALID_LIST, ids=[repr(k)[:40] for k in VALID_LIST])
 def test_valid_list_arguments_are_sent(kwargs: dict[str, Any]) -> None:
     recorder = Recorder(answer_ok)
-    c = pixelz.Client(EMAIL, KEY, base_url=BASE, protocols="soap11",
-                      http_client=recorder.http_client())
-    assert len(c.list_images(**kwargs)) == 1
+    with client(recorder, "soap11") as c:
+        assert len(c.list_images(**kwargs)) == 1
     assert len(recorder.requests) == 1
 
 
 @pytest.mark.parametrize("page", [1, 2, 2**31 - 1])
 def test_valid_pages(page: int) -> None:
     recorder = Recorder(answer_ok)
-    c = pixelz.Client(EMAIL, KEY, base_url=BASE, protocols="http_post",
-                      http_client=recorder.http_client())
-    assert c.list_images(page=page).page == page
+    with client(recorder, "http_post") as c:
+        assert c.list_images(page=page).page == page
     assert f"page={page}&".encode() in recorder.requests[0].content
 
 
@@ -348,22 +356,8 @@ STATUS_CASES: list[tuple[tuple[Any, ...], dict[str, Any], str, str]] = [
 def test_get_image_status_rejects(flavor: str, args: tuple[Any, ...], kwargs: dict[str, Any],
                                   name: str, allowed: str) -> None:
     recorder = Recorder(answer_ok)
-
-    def run() -> None:
-        if flavor == "sync":
-            c = pixelz.Client(EMAIL, KEY, base_url=BASE, http_client=recorder.http_client())
-            c.get_image_status(*args, **kwargs)
-            return
-
-        async def main() -> None:
-            ac = pixelz.AsyncClient(EMAIL, KEY, base_url=BASE,
-                                    http_client=recorder.async_http_client())
-            await ac.get_image_status(*args, **kwargs)
-
-        asyncio.run(main())
-
     with pytest.raises(pixelz.InvalidArgumentError) as info:
-        run()
+        _run(flavor, "get_image_status", kwargs, recorder, *args)
     check_message(info.value, name, allowed)
     assert recorder.requests == []
 
@@ -374,7 +368,6 @@ def test_get_image_status_rejects(flavor: str, args: tuple[Any, ...], kwargs: di
 ])
 def test_get_image_status_accepts(ticket: Any) -> None:
     recorder = Recorder(answer_ok)
-    c = pixelz.Client(EMAIL, KEY, base_url=BASE, protocols="http_get",
-                      http_client=recorder.http_client())
-    assert str(c.get_image_status(ticket).image_ticket) == TICKET
+    with client(recorder, "http_get") as c:
+        assert str(c.get_image_status(ticket).image_ticket) == TICKET
     assert f"imageTicket={TICKET}&" in str(recorder.requests[0].url)
