@@ -472,7 +472,7 @@ def test_no_part_of_a_long_key_in_parse_errors(router, element: str) -> None:
 
 def test_key_with_xml_specials_redacted_in_snippet(router) -> None:
     key = "K<&>\"'-9f3a"
-    escaped = key.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = xml_escape(key)
     router.route().mock(return_value=httpx.Response(
         200, headers={"Content-Type": "text/xml"}, content=f"<a>{escaped}</a><b".encode()))
     with pixelz.Client(EMAIL, key, base_url=BASE_URL, protocols="soap11",
