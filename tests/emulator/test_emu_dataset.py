@@ -100,6 +100,13 @@ def test_load_json_rejects_bad_records(mutate: object) -> None:
     mutate(item)  # type: ignore[operator]
     with pytest.raises(ValueError, match="record 0"):
         load_json(json.dumps([item]))
+
+
+def test_load_json_rejects_a_non_list() -> None:
     with pytest.raises(ValueError, match="list"):
         load_json("{}")
-    assert uuid.UUID(json.loads(dump_json(generate_dataset(1)))[0]["ImageTicket"])
+
+
+def test_dump_json_writes_tickets_as_guids() -> None:
+    ticket = json.loads(dump_json(generate_dataset(1)))[0]["ImageTicket"]
+    assert str(uuid.UUID(ticket)) == ticket
