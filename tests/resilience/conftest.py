@@ -8,7 +8,9 @@ import httpx
 import pytest
 import respx
 
-from ..unit._wire import protocol_of
+from pixelz import Protocol
+
+from ..unit._wire import Rec, ok_response, protocol_of
 
 BASE = "http://pixelz.test/soap.asmx"
 EMAIL = "qa@example.com"
@@ -16,12 +18,6 @@ KEY = "SENTINEL-KEY-77c1"
 PROTOCOLS = ("soap11", "soap12", "http_post", "http_get")
 TICKET = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
-_RECORD = (
-    f"<ImageStatus><ImageTicket>{TICKET}</ImageTicket><CustomerImageId>sku-1</CustomerImageId>"
-    "<StatusName>Delivered</StatusName><StatusId>80</StatusId><IsPaid>true</IsPaid>"
-    "</ImageStatus>"
-)
-_NS = 'xmlns="http://removethebackground.com/"'
 _ENV = {
     "soap11": "http://schemas.xmlsoap.org/soap/envelope/",
     "soap12": "http://www.w3.org/2003/05/soap-envelope",
@@ -30,21 +26,8 @@ _ENV = {
 
 def ok(protocol: str) -> httpx.Response:
     """A one-record GetImagesList success in the shape ``protocol`` answers with."""
-    if protocol in _ENV:
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>'
-            f'<soap:Envelope xmlns:soap="{_ENV[protocol]}"><soap:Body>'
-            f"<GetImagesListResponse {_NS}><GetImagesListResult><Images>{_RECORD}</Images>"
-            "</GetImagesListResult></GetImagesListResponse></soap:Body></soap:Envelope>"
-        )
-        ctype = "text/xml" if protocol == "soap11" else "application/soap+xml"
-    else:
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            f"<ImagesListResponse {_NS}>\n  <Images>{_RECORD}</Images>\n</ImagesListResponse>"
-        )
-        ctype = "text/xml"
-    return httpx.Response(200, headers={"Content-Type": f"{ctype}; charset=utf-8"}, text=body)
+    record = Rec(TICKET, customer="sku-1", status_name="Delivered")
+    return ok_response(Protocol(protocol), [record])
 
 
 def soap11_fault(message: str = "Invalid contact email or API key") -> httpx.Response:
