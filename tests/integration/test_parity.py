@@ -280,6 +280,10 @@ def _soap_transport_cases(version: str) -> list[tuple[str, Req]]:
     other = "soap12" if version == "soap11" else "soap11"
     wrong_envelope = envelope(other, LIST, values_for(LIST, {}))
     own = envelope(version, LIST, values_for(LIST, {"imagesPerPage": "2"}))
+    # A Body without the operation element.
+    no_element = envelope(version, LIST, {}).replace(
+        f'<{LIST} xmlns="{NAMESPACE}"></{LIST}>'.encode(), b""
+    )
     return [
         ("unknown-action", soap(version, LIST, action=NAMESPACE + "NoSuchOp")),
         ("foreign-action", soap(version, LIST, action="urn:other#GetImagesList")),
@@ -297,27 +301,8 @@ def _soap_transport_cases(version: str) -> list[tuple[str, Req]]:
             "action-body-mismatch",
             soap(version, STATUS, {"imagesPerPage": "2"}, action=NAMESPACE + STATUS, body=own),
         ),
-        (
-            "empty-body-element",
-            soap(
-                version,
-                LIST,
-                body=envelope(version, LIST, {}).replace(
-                    f'<{LIST} xmlns="{NAMESPACE}"></{LIST}>'.encode(), b""
-                ),
-            ),
-        ),
-        (
-            "empty-body-element-no-action",
-            soap(
-                version,
-                LIST,
-                action=None,
-                body=envelope(version, LIST, {}).replace(
-                    f'<{LIST} xmlns="{NAMESPACE}"></{LIST}>'.encode(), b""
-                ),
-            ),
-        ),
+        ("empty-body-element", soap(version, LIST, body=no_element)),
+        ("empty-body-element-no-action", soap(version, LIST, action=None, body=no_element)),
         (
             "foreign-namespace-element",
             soap(
