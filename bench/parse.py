@@ -10,7 +10,6 @@ import httpx
 from lxml import etree
 
 import pixelz
-from pixelz._arguments import Credentials, image_status_call
 from pixelz._envelope import SOAP11_NS, build_envelope
 from pixelz._operations import GET_IMAGE_STATUS
 
@@ -110,7 +109,7 @@ def run_call(*, repeat: int, number: int) -> CallResult:
 
     bare_http = _canned(lambda: body, content_type)
     # The same request bytes, built once, outside the clock.
-    envelope = build_envelope(image_status_call(Credentials(EMAIL, KEY), ticket, None), SOAP11_NS)
+    envelope = build_envelope(GET_IMAGE_STATUS.bind(EMAIL, KEY, image_ticket=ticket), SOAP11_NS)
     headers = {
         "Content-Type": "text/xml; charset=utf-8",
         "SOAPAction": f'"{GET_IMAGE_STATUS.soap_action}"',

@@ -10,12 +10,16 @@ import datetime
 import os
 import re
 import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, Call
 from .errors import InvalidArgumentError
 from .models import SortBy, Status
+
+if TYPE_CHECKING:
+    from ._operations import WireValue
 
 __all__ = [
     "ENV_API_KEY",
@@ -23,14 +27,21 @@ __all__ = [
     "INT32_MAX",
     "MAX_PER_PAGE",
     "Credentials",
-    "ListQuery",
     "bounded_int",
-    "image_status_call",
-    "list_query",
+    "non_empty_text",
     "parse_date",
     "parse_ticket",
     "resolve_credentials",
+    "sequence",
     "status_filter",
+    "text",
+    "wire_bool",
+    "wire_date",
+    "wire_int",
+    "wire_page",
+    "wire_per_page",
+    "wire_sort_by",
+    "wire_ticket",
 ]
 
 ENV_EMAIL = "PIXELZ_CONTACT_EMAIL"
@@ -81,38 +92,6 @@ def resolve_credentials(email: str | None, api_key: str | None) -> Credentials:
     return Credentials(email, api_key)
 
 
-@attrs.frozen(slots=True)
-class ListQuery:
-    """A validated ``list_images`` query, serialized except for the page number."""
-
-    status: str = ""
-    exclude_status: str = ""
-    product_id: str = ""
-    from_date: str = ""
-    to_date: str = ""
-    per_page: int | None = None
-    sort_by: str = ""
-    descending: str = ""
-
-    def call(self, credentials: Credentials, page: int) -> Call:
-        return Call(
-            GET_IMAGES_LIST,
-            (
-                credentials.email,
-                credentials.api_key,
-                self.status,
-                self.exclude_status,
-                self.product_id,
-                self.from_date,
-                self.to_date,
-                str(page),
-                "" if self.per_page is None else str(self.per_page),
-                self.sort_by,
-                self.descending,
-            ),
-        )
-
-
 def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
     if isinstance(value, int) and value.bit_length() > 64:
         shown = f"<int of {value.bit_length()} bits>"  # repr() of a huge int raises
@@ -123,7 +102,8 @@ def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
     return InvalidArgumentError(f"invalid {name}={shown}: expected {allowed}")
 
 
-def _text(name: str, value: object) -> str:
+def text(name: str, value: object) -> str:
+    """A str that XML can carry."""
     if not isinstance(value, str):
         raise _fail(name, value, "a str")
     bad = _XML_FORBIDDEN.search(value)
@@ -183,7 +163,7 @@ def bounded_int(name: str, value: object, upper: int = INT32_MAX) -> int:
     return int(value)
 
 
-def _sort_by(value: object) -> str:
+def wire_sort_by(name: str, value: object) -> str:
     allowed = "one of 'id', 'date', 'status' (or a pixelz.SortBy)"
     if value is None:
         return ""
@@ -192,48 +172,17 @@ def _sort_by(value: object) -> str:
             return SortBy(value.strip().lower()).value
         except ValueError:
             pass
-    raise _fail("sort_by", value, allowed)
+    raise _fail(name, value, allowed)
 
 
-def _descending(value: object) -> str:
-    if value is None:
-        return ""
+def wire_bool(name: str, value: object) -> str:
+    """``true``/``false``, as .NET writes and parses booleans."""
     if not isinstance(value, bool):
-        raise _fail("descending", value, "True, False or None")
+        raise _fail(name, value, "True, False or None")
     return "true" if value else "false"
 
 
-def list_query(
-    *,
-    status: object = None,
-    exclude_status: object = None,
-    product_id: object = None,
-    from_date: object = None,
-    to_date: object = None,
-    per_page: object = None,
-    sort_by: object = None,
-    descending: object = None,
-) -> ListQuery:
-    """Validate ``list_images`` filters (everything but the page number)."""
-    start, end = parse_date("from_date", from_date), parse_date("to_date", to_date)
-    if start and end and start > end:
-        raise InvalidArgumentError(
-            f"invalid date range: from_date {start.isoformat()} is after to_date "
-            f"{end.isoformat()} (the range is inclusive: from_date <= to_date)"
-        )
-    return ListQuery(
-        status=status_filter("status", status),
-        exclude_status=status_filter("exclude_status", exclude_status),
-        product_id="" if product_id is None else _text("product_id", product_id),
-        from_date=start.isoformat() if start else "",
-        to_date=end.isoformat() if end else "",
-        per_page=None if per_page is None else bounded_int("per_page", per_page, MAX_PER_PAGE),
-        sort_by=_sort_by(sort_by),
-        descending=_descending(descending),
-    )
-
-
-def parse_ticket(value: object) -> str:
+def parse_ticket(value: object, name: str = "image_ticket") -> str:
     """An image ticket (a UUID or a GUID string) in the service's canonical form."""
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -242,22 +191,47 @@ def parse_ticket(value: object) -> str:
             return str(uuid.UUID(value.strip()))
         except ValueError:
             pass
-    raise _fail("image_ticket", value, "a UUID or a GUID string")
+    raise _fail(name, value, "a UUID or a GUID string")
 
 
-def image_status_call(
-    credentials: Credentials, image_ticket: object, customer_image_id: object
-) -> Call:
-    """Validate ``get_image_status`` arguments: exactly one of ticket or customer id."""
-    if (image_ticket is None) == (customer_image_id is None):
-        raise InvalidArgumentError(
-            "get_image_status needs exactly one of image_ticket or customer_image_id"
-        )
-    ticket = "" if image_ticket is None else parse_ticket(image_ticket)
-    customer = ""
-    if customer_image_id is not None:
-        customer = _text("customer_image_id", customer_image_id)
-        if not customer:
-            raise _fail("customer_image_id", customer_image_id, "a non-empty str")
-    return Call(GET_IMAGE_STATUS, (credentials.email, credentials.api_key, ticket, customer))
+def wire_ticket(name: str, value: object) -> str:
+    return parse_ticket(value, name)
 
+
+def non_empty_text(name: str, value: object) -> str:
+    result = text(name, value)
+    if not result:
+        raise _fail(name, value, "a non-empty str")
+    return result
+
+
+def wire_date(name: str, value: object) -> str:
+    """``YYYY-MM-DD``, the form the service parses."""
+    date = parse_date(name, value)
+    return date.isoformat() if date else ""
+
+
+def wire_int(name: str, value: object) -> str:
+    """A .NET Int32 in decimal."""
+    if (isinstance(value, bool) or not isinstance(value, int)
+            or not -INT32_MAX - 1 <= value <= INT32_MAX):
+        raise _fail(name, value, f"an int from {-INT32_MAX - 1} to {INT32_MAX}")
+    return str(int(value))
+
+
+def wire_page(name: str, value: object) -> str:
+    return str(bounded_int(name, value))
+
+
+def wire_per_page(name: str, value: object) -> str:
+    return str(bounded_int(name, value, MAX_PER_PAGE))
+
+
+def sequence(
+    name: str, value: object, item: Callable[[str, Any], WireValue]
+) -> tuple[WireValue, ...]:
+    """An array parameter: each item converted; a str is refused (it is not a list of
+    its characters)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise _fail(name, value, "a sequence")
+    return tuple(item(f"{name}[{i}]", v) for i, v in enumerate(value))

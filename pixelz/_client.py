@@ -1,9 +1,12 @@
-"""The synchronous client: a thin driver that sends what the shared policy asks for."""
+"""The blocking client, GENERATED from pixelz/_async_client.py: do not edit.
+
+pixelz/_client.py (the blocking :class:`pixelz.Client`) is generated from this file by
+``python .ci/unasync.py``; CI fails when it is stale. Edit this file, then run the script.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -12,19 +15,18 @@ import httpx
 from ._core import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_TIMEOUT,
     ITER_PER_PAGE,
-    USER_AGENT,
+    NOT_GIVEN,
     ClientCore,
     DateArg,
-    PageWalk,
+    NotGiven,
     Plan,
     ProtocolsArg,
     SortArg,
     StatusArg,
     TimeoutArg,
 )
-from ._operations import Call
+from ._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, Call, Operation
 from ._policy import (
     DEFAULT_COOLDOWN,
     DEFAULT_MAX_RETRIES,
@@ -35,7 +37,8 @@ from ._policy import (
     Sleep,
     failure_from_exception,
 )
-from .errors import InvalidArgumentError, PixelzError
+from ._sync_io import sleep, walk_pages
+from .errors import PixelzError
 from .models import ImagesPage, ImageStatus
 
 if TYPE_CHECKING:
@@ -43,12 +46,35 @@ if TYPE_CHECKING:
 
 __all__ = ["Client"]
 
-class Client(ClientCore):
-    """Synchronous Pixelz client; thread-safe, use one per process and close it.
 
-    See the package README for the arguments; ``http_client`` is used as given and never
-    closed by pixelz.
+class Client(ClientCore):
+    """A blocking Pixelz client; safe to share between threads. Use one per process, and
+    close it (``with``) to release its connections.
+
+    Args:
+        contact_email: your Pixelz contact email; default: env ``PIXELZ_CONTACT_EMAIL``.
+        contact_api_key: your API key; default: env ``PIXELZ_CONTACT_API_KEY``. It never
+            appears in a repr, an error message or a log record.
+        base_url: the service's ``.asmx`` URL.
+        protocols: None for all four in the default order (SOAP 1.1, SOAP 1.2, HTTP POST,
+            HTTP GET); one protocol (a :class:`pixelz.Protocol`, its value, or a
+            :class:`pixelz.transports.Transport`) to pin it; a sequence for the fallback
+            order.
+        timeout: seconds for a whole request, or an ``httpx.Timeout``. Left out, it is
+            30 s, or the ``http_client``'s own timeout when you pass one (which must then
+            bound every phase: pixelz never sends an unbounded request).
+        max_retries: retries per protocol of connection failures, timeouts, 408, 429,
+            502, 503 and 504, with exponential backoff and jitter, honouring Retry-After.
+        http_client: an ``httpx.Client`` to send through (proxies, certificates,
+            transports); pixelz never closes it.
+        cooldown: seconds a protocol whose path failed is tried last.
+        max_response_size: bytes; a larger answer is refused.
+
+    Raises:
+        InvalidArgumentError: an argument is invalid, or credentials are missing.
     """
+
+    _http_type = httpx.Client
 
     def __init__(
         self,
@@ -57,7 +83,7 @@ class Client(ClientCore):
         *,
         base_url: str | httpx.URL = DEFAULT_BASE_URL,
         protocols: ProtocolsArg = None,
-        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         cooldown: float = DEFAULT_COOLDOWN,
@@ -65,22 +91,19 @@ class Client(ClientCore):
     ) -> None:
         super().__init__(
             contact_email, contact_api_key, base_url=base_url, protocols=protocols,
-            timeout=timeout, max_retries=max_retries, cooldown=cooldown,
-            max_response_size=max_response_size,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise InvalidArgumentError("http_client must be an httpx.Client")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+            timeout=timeout, max_retries=max_retries, http_client=http_client,
+            cooldown=cooldown, max_response_size=max_response_size,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection pool, unless it belongs to a user-supplied http_client."""
-        if self._owns_http:
-            self._http.close()
+        """Close the connection pool (shared with ``with_options`` copies), unless it
+        belongs to a user-supplied ``http_client``. Later calls raise PixelzError."""
+        shared = self._shared
+        shared.closed = True
+        if shared.owns_http:
+            shared.http.close()
 
     def __enter__(self) -> Client:
         return self
@@ -97,6 +120,7 @@ class Client(ClientCore):
 
     def list_images(
         self,
+        *,
         status: StatusArg = None,
         exclude_status: StatusArg = None,
         product_id: str | None = None,
@@ -107,17 +131,36 @@ class Client(ClientCore):
         sort_by: SortArg = None,
         descending: bool | None = None,
     ) -> ImagesPage:
-        """One page of images matching the filters (GetImagesList); ``page`` is 1-based."""
-        query, page = self._query(dict(
-            status=status, exclude_status=exclude_status, product_id=product_id,
-            from_date=from_date, to_date=to_date, page=page, per_page=per_page,
-            sort_by=sort_by, descending=descending,
-        ))
-        call = self._list_call(query, page)
-        return self._page(self._run(self._plan(call), call), page, query.per_page)
+        """One page of your images matching the filters (GetImagesList).
+
+        Args:
+            status: only this status: an id, a :class:`pixelz.Status`, or a name
+                (``"delivered"``, ``"InProduction"``).
+            exclude_status: every status but this one.
+            product_id: only this product id.
+            from_date, to_date: created-date range, inclusive (``datetime.date`` or
+                ``"YYYY-MM-DD"``).
+            page: 1-based page number.
+            per_page: 1 to 100; None for the service's default.
+            sort_by: ``"id"``, ``"date"`` or ``"status"``.
+            descending: sort order; None for the service's default.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+            APIError: the service refused the call (bad credentials, say).
+            ProtocolBlockedError, AllProtocolsFailedError, NetworkError,
+            RequestTimeoutError, ResponseParseError: see :mod:`pixelz.errors`.
+        """
+        call = self._bind(
+            GET_IMAGES_LIST, status=status, exclude_status=exclude_status,
+            product_id=product_id, from_date=from_date, to_date=to_date, page=page,
+            per_page=per_page, sort_by=sort_by, descending=descending,
+        )
+        return self._page(call, self._request(call))
 
     def iter_images(
         self,
+        *,
         status: StatusArg = None,
         exclude_status: StatusArg = None,
         product_id: str | None = None,
@@ -126,68 +169,50 @@ class Client(ClientCore):
         per_page: int | None = ITER_PER_PAGE,
         sort_by: SortArg = None,
         descending: bool | None = None,
-        *,
         prefetch: int = 1,
     ) -> Iterator[ImageStatus]:
-        """Every matching image, page after page, fetched lazily.
+        """Every matching image, page after page, fetched lazily. Arguments as
+        :meth:`list_images`, checked here, before the first page is asked for.
 
-        ``prefetch`` > 1 keeps that many pages in flight (on worker threads); at most
-        ``prefetch - 1`` requests go past the last page.
+        ``per_page`` defaults to 100: a short page marks the end only when the page size
+        is known. ``prefetch`` (1 to 32) keeps that many page requests in flight; records
+        still come in order, and at most ``prefetch - 1`` requests go past the last page.
+        Raises what :meth:`list_images` raises, while iterating.
         """
-        query, prefetch = self._iter_query(dict(
-            status=status, exclude_status=exclude_status, product_id=product_id,
-            from_date=from_date, to_date=to_date, per_page=per_page,
-            sort_by=sort_by, descending=descending,
-        ), prefetch)
+        first = self._bind(
+            GET_IMAGES_LIST, status=status, exclude_status=exclude_status,
+            product_id=product_id, from_date=from_date, to_date=to_date, page=1,
+            per_page=per_page, sort_by=sort_by, descending=descending,
+        )
+        prefetch = self._check_prefetch(prefetch)
 
         def fetch(number: int) -> ImagesPage:
-            call = self._list_call(query, number)
-            return self._page(self._run(self._plan(call), call), number, query.per_page)
+            call = self._with_page(first, number)
+            return self._page(call, self._request(call))
 
-        return self._walk(fetch, prefetch)
-
-    def _walk(self, fetch: Callable[[int], ImagesPage], prefetch: int) -> Iterator[ImageStatus]:
-        """Pages in order, with up to ``prefetch`` requests in flight on worker threads."""
-        walk = PageWalk()
-        if prefetch == 1:
-            number = 1
-            while True:
-                page = fetch(number)
-                more = walk.more_after(page)
-                yield from page.images
-                if not more:
-                    return
-                number += 1
-        from concurrent.futures import Future, ThreadPoolExecutor  # only when prefetching
-
-        with ThreadPoolExecutor(prefetch, thread_name_prefix="pixelz-prefetch") as pool:
-            pending: list[Future[ImagesPage]] = [
-                pool.submit(fetch, n) for n in range(1, prefetch + 1)
-            ]
-            number = prefetch
-            try:
-                while True:
-                    page = pending.pop(0).result()
-                    more = walk.more_after(page)
-                    if more:
-                        number += 1
-                        pending.append(pool.submit(fetch, number))
-                    yield from page.images
-                    if not more:
-                        return
-            finally:
-                for future in pending:
-                    future.cancel()
+        return walk_pages(fetch, prefetch)
 
     def get_image_status(
         self, image_ticket: Any = None, *, customer_image_id: str | None = None
     ) -> ImageStatus:
-        """One image by its ticket (a UUID or GUID string) or by your own image id."""
-        call = self._status_call(image_ticket, customer_image_id)
-        return self._one(self._run(self._plan(call), call))
+        """One image (GetImageStatus), by its ticket (a UUID or GUID string) or by your
+        own ``customer_image_id``: exactly one of the two.
+
+        Raises:
+            InvalidArgumentError: neither or both given, or a malformed ticket.
+            APIError: the service refused the call (``Image not found``, say).
+            ProtocolBlockedError, AllProtocolsFailedError, NetworkError,
+            RequestTimeoutError, ResponseParseError: see :mod:`pixelz.errors`.
+        """
+        call = self._bind(
+            GET_IMAGE_STATUS, image_ticket=image_ticket, customer_image_id=customer_image_id
+        )
+        outcome = self._request(call)
+        return outcome.value  # type: ignore[no-any-return]
 
     def compare_protocols(
         self,
+        *,
         status: StatusArg = None,
         exclude_status: StatusArg = None,
         product_id: str | None = None,
@@ -198,34 +223,44 @@ class Client(ClientCore):
         sort_by: SortArg = None,
         descending: bool | None = None,
     ) -> ProtocolComparison:
-        """Run one ``list_images`` query over each configured protocol, without fallback
-        or stickiness, and report what each returned, how fast, and where they differ."""
-        query, page = self._query(dict(
-            status=status, exclude_status=exclude_status, product_id=product_id,
-            from_date=from_date, to_date=to_date, page=page, per_page=per_page,
-            sort_by=sort_by, descending=descending,
-        ))
-        call = self._list_call(query, page)
+        """Run one :meth:`list_images` query over each configured protocol, one after the
+        other, without fallback or stickiness, and report what each returned, how fast,
+        and where they differ. Failures are reported in the result, not raised.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+        """
+        call = self._bind(
+            GET_IMAGES_LIST, status=status, exclude_status=exclude_status,
+            product_id=product_id, from_date=from_date, to_date=to_date, page=page,
+            per_page=per_page, sort_by=sort_by, descending=descending,
+        )
         results: list[ProtocolResult] = []
         for transport, stats, plan in self._comparison_plans(call):
             try:
-                result = self._page(self._run(plan, call), page, query.per_page)
+                result = self._page(call, self._drive(plan, call))
             except PixelzError as exc:
                 results.append(self._result(transport, stats, None, exc))
             else:
                 results.append(self._result(transport, stats, result, None))
-        from .compare import ProtocolComparison  # on first use: import time (P4)
+        return self._comparison(results)
 
-        return ProtocolComparison(tuple(results))
+    def _invoke(self, operation: Operation, **arguments: object) -> Any:
+        """Call any operation of the table by its Python keywords: the result value."""
+        outcome = self._request(self._bind(operation, **arguments))
+        return outcome.value
 
     # -- I/O --------------------------------------------------------------------------
 
-    def _run(self, plan: Plan, call: Call) -> Outcome:
+    def _request(self, call: Call) -> Outcome:
+        return self._drive(self._plan(call), call)
+
+    def _drive(self, plan: Plan, call: Call) -> Outcome:
         action = next(plan)
         while True:
             feedback: Feedback = None
             if isinstance(action, Sleep):
-                time.sleep(action.seconds)
+                sleep(action.seconds)
             else:
                 feedback = self._send(action.request, call)
             try:
@@ -234,11 +269,14 @@ class Client(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
 
     def _send(self, request: httpx.Request, call: Call) -> httpx.Response | Failure:
-        request = self._prepare(request, self._http)
+        http = self._shared.http
+        if http.is_closed:
+            raise PixelzError("the http_client is closed", operation=call.operation.name)
+        request = self._prepare(request)
         reader = BodyReader(self._max_response_size, self._deadline)
         failure: Failure | None = None
         try:
-            response = self._http.send(request, stream=True)
+            response = http.send(request, stream=True)
             try:
                 failure = reader.begin(response)
                 if failure is None:

@@ -1,26 +1,26 @@
-"""What the sync and async clients share: configuration, arguments, results. No I/O."""
+"""What the sync and async clients share: configuration, calls, results. No I/O.
+
+:class:`pixelz.AsyncClient` (pixelz/_async_client.py) is the one written definition of the
+public methods; :class:`pixelz.Client` (pixelz/_client.py) is generated from it by
+``.ci/unasync.py``. Everything that does not depend on how requests are sent lives here.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime
+import enum
 import math
 import random
 from collections.abc import Generator, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import httpx
 
-from ._arguments import (
-    MAX_PER_PAGE,
-    Credentials,
-    ListQuery,
-    bounded_int,
-    image_status_call,
-    list_query,
-    resolve_credentials,
-)
+from ._arguments import MAX_PER_PAGE, Credentials, resolve_credentials
 from ._logging import install_redaction
-from ._operations import Call
+from ._operations import Call, Operation
 from ._policy import (
     Action,
     Feedback,
@@ -32,21 +32,24 @@ from ._policy import (
 )
 from ._version import __version__
 from .errors import InvalidArgumentError, PixelzError, ResponseParseError
-from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
+from .models import ImagesPage, Protocol, SortBy, Status
 from .transports import Transport, default_transport
 
 if TYPE_CHECKING:
-    from .compare import ProtocolResult
+    from .compare import ProtocolComparison, ProtocolResult
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
     "ITER_PER_PAGE",
+    "NOT_GIVEN",
     "USER_AGENT",
     "ClientCore",
     "DateArg",
+    "NotGiven",
     "PageWalk",
+    "Plan",
     "ProtocolsArg",
     "SortArg",
     "StatusArg",
@@ -60,19 +63,49 @@ DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 ITER_PER_PAGE = MAX_PER_PAGE  # iter_images reads the largest pages the service gives
 USER_AGENT = f"pixelz/{__version__} python-httpx/{httpx.__version__}"
 
+
+class NotGiven(enum.Enum):
+    """The type of :data:`NOT_GIVEN`: an argument left out, told apart from ``None``."""
+
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven.NOT_GIVEN
+
+#: ``protocols=``: None (all four, default order), one protocol, or the fallback order.
 ProtocolsArg = Protocol | str | Transport | Sequence[Protocol | str | Transport] | None
+#: ``timeout=``: seconds for the whole request, or an ``httpx.Timeout`` per phase.
 TimeoutArg = float | httpx.Timeout
+#: A status filter: an id, a :class:`pixelz.Status`, or a name (``"delivered"``).
 StatusArg = int | Status | str | None
+#: A date filter: a ``datetime.date`` or ``"YYYY-MM-DD"``.
 DateArg = datetime.date | str | None
+#: A sort key: ``"id"``, ``"date"``, ``"status"`` or a :class:`pixelz.SortBy`.
 SortArg = SortBy | str | None
 Plan = Generator[Action, Feedback, Outcome]
+_Self = TypeVar("_Self", bound="ClientCore")
 
-install_redaction()
+
+@attrs.define
+class _Shared:
+    """What a client shares with the copies ``with_options`` makes: the connection pool,
+    whether it is closed, and the protocol state (stickiness and cool-downs)."""
+
+    http: Any
+    owns_http: bool
+    selector: ProtocolSelector
+    closed: bool = False
 
 
 class ClientCore:
-    """Configuration and argument handling shared by :class:`Client` and
-    :class:`AsyncClient`; each subclass only adds how requests are sent."""
+    """Configuration, argument handling and results shared by :class:`pixelz.Client` and
+    :class:`pixelz.AsyncClient`; each adds only how requests are sent."""
+
+    _shared: _Shared
+    _http_type: type[httpx.Client] | type[httpx.AsyncClient]
 
     def __init__(
         self,
@@ -81,16 +114,15 @@ class ClientCore:
         *,
         base_url: str | httpx.URL,
         protocols: ProtocolsArg,
-        timeout: TimeoutArg,
+        timeout: TimeoutArg | NotGiven,
         max_retries: int,
+        http_client: httpx.Client | httpx.AsyncClient | None,
         cooldown: float,
         max_response_size: int,
     ) -> None:
+        install_redaction()
         self._credentials: Credentials = resolve_credentials(contact_email, contact_api_key)
         self._base_url = _base_url(base_url)
-        self._transports = _transports(protocols)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidArgumentError(f"invalid max_retries={max_retries!r}: expected an int >= 0")
         if (not isinstance(cooldown, (int, float)) or isinstance(cooldown, bool)
                 or not 0 <= cooldown < math.inf):
             raise InvalidArgumentError(f"invalid cooldown={cooldown!r}: expected seconds >= 0")
@@ -99,16 +131,63 @@ class ClientCore:
             raise InvalidArgumentError(
                 f"invalid max_response_size={max_response_size!r}: expected bytes >= 1"
             )
-        self._timeout, self._deadline = resolve_timeout(timeout)
-        self._retry = RetryPolicy(max_retries=max_retries)
-        self._selector = ProtocolSelector(self._transports, float(cooldown))
+        if http_client is not None and not isinstance(http_client, self._http_type):
+            raise InvalidArgumentError(f"http_client must be an httpx.{self._http_type.__name__}")
         self._max_response_size = max_response_size
         self._rng = random.Random()
+        self._configure(protocols, max_retries, timeout, http_client)
+        owns = http_client is None
+        if http_client is None:
+            http_client = self._http_type(
+                timeout=self._timeout or DEFAULT_TIMEOUT, follow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+            )
+        self._shared = _Shared(http_client, owns, ProtocolSelector(float(cooldown)))
+
+    def _configure(
+        self,
+        protocols: ProtocolsArg,
+        max_retries: int,
+        timeout: TimeoutArg | NotGiven,
+        http_client: httpx.Client | httpx.AsyncClient | None,
+    ) -> None:
+        self._transports = _transports(protocols)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidArgumentError(f"invalid max_retries={max_retries!r}: expected an int >= 0")
+        self._retry = RetryPolicy(max_retries=max_retries)
+        self._timeout_arg = timeout
+        self._timeout: httpx.Timeout | None
+        self._deadline: float | None
+        if isinstance(timeout, NotGiven) and http_client is not None:
+            # The http_client's own timeout applies, as long as it bounds every phase.
+            resolve_timeout(http_client.timeout, "the http_client's timeout")
+            self._timeout = self._deadline = None
+        else:
+            given = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+            self._timeout, self._deadline = resolve_timeout(given)
+
+    def with_options(
+        self: _Self,
+        *,
+        timeout: TimeoutArg | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        protocols: ProtocolsArg | NotGiven = NOT_GIVEN,
+    ) -> _Self:
+        """A client with other options that shares this one's connection pool and
+        protocol state (what worked, what is cooling down). Closing either closes both."""
+        clone = copy.copy(self)
+        clone._configure(
+            self._transports if isinstance(protocols, NotGiven) else protocols,
+            self._retry.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            self._timeout_arg if isinstance(timeout, NotGiven) else timeout,
+            None if self._shared.owns_http else self._shared.http,
+        )
+        return clone
 
     @property
     def protocol(self) -> Protocol | str | None:
         """The protocol that served the last successful call, or None before any."""
-        return self._selector.last
+        return self._shared.selector.last
 
     @property
     def protocols(self) -> tuple[Protocol | str, ...]:
@@ -119,6 +198,10 @@ class ClientCore:
     def base_url(self) -> str:
         return str(self._base_url)
 
+    @property
+    def is_closed(self) -> bool:
+        return self._shared.closed
+
     def __repr__(self) -> str:
         names = ", ".join(str(p) for p in self.protocols)
         return (
@@ -126,35 +209,20 @@ class ClientCore:
             f"contact_email={self._credentials.email!r})"
         )
 
-    # -- plans: what a call does, for the subclass to drive ---------------------------
+    # -- calls and plans: what a call does, for the subclass to drive ----------------------
+
+    def _bind(self, operation: Operation, **values: object) -> Call:
+        """The call with every argument validated and in wire form (before any I/O)."""
+        return operation.bind(self._credentials.email, self._credentials.api_key, **values)
 
     def _plan(self, call: Call) -> Plan:
+        if self._shared.closed:
+            raise PixelzError("the client is closed", operation=call.operation.name)
         return execute(call, self._base_url, self._transports, self._retry,
-                       selector=self._selector, rng=self._rng)
-
-    def _prepare(
-        self, request: httpx.Request, http: httpx.Client | httpx.AsyncClient
-    ) -> httpx.Request:
-        """The transport's request with the http client's defaults merged in (headers such
-        as User-Agent, query params, cookies), as ``http.build_request`` would, and this
-        client's timeout; done in place, as building it anew costs a tenth of a call."""
-        headers = httpx.Headers(http.headers)
-        headers.update(request.headers)
-        request.headers = headers
-        if http.params:
-            request.url = request.url.copy_merge_params(http.params)
-        if http.cookies:
-            http.cookies.set_cookie_header(request)
-        request.extensions["timeout"] = self._timeout.as_dict()
-        return request
-
-    def _list_call(self, query: ListQuery, page: int) -> Call:
-        return query.call(self._credentials, page)
-
-    def _status_call(self, image_ticket: object, customer_image_id: object) -> Call:
-        return image_status_call(self._credentials, image_ticket, customer_image_id)
+                       selector=self._shared.selector, rng=self._rng)
 
     def _comparison_plans(self, call: Call) -> list[tuple[Transport, Stats, Plan]]:
+        self._plan(call).close()  # the closed check
         plans = []
         for transport in self._transports:
             stats = Stats()
@@ -163,32 +231,56 @@ class ClientCore:
             plans.append((transport, stats, plan))
         return plans
 
-    @staticmethod
-    def _page(outcome: Outcome, page: int, per_page: int | None) -> ImagesPage:
-        return ImagesPage(outcome.records, page, per_page, outcome.protocol)
+    def _prepare(self, request: httpx.Request) -> httpx.Request:
+        """The transport's request with the http client's defaults merged in (headers such
+        as User-Agent, query params, cookies), as ``http.build_request`` would, and this
+        client's timeout when it has one; done in place, as building it anew costs a
+        tenth of a call."""
+        http = self._shared.http
+        headers = httpx.Headers(http.headers)
+        headers.update(request.headers)
+        request.headers = headers
+        if http.params:
+            request.url = request.url.copy_merge_params(http.params)
+        if http.cookies:
+            http.cookies.set_cookie_header(request)
+        if self._timeout is not None:
+            request.extensions["timeout"] = self._timeout.as_dict()
+        return request
+
+    # -- results ---------------------------------------------------------------------------
 
     @staticmethod
-    def _one(outcome: Outcome) -> ImageStatus:
-        return outcome.records[0]
+    def _page(call: Call, outcome: Outcome) -> ImagesPage:
+        values = dict(zip(call.operation.parameters, call.values, strict=True))
+        per_page = values["imagesPerPage"]
+        return ImagesPage(
+            outcome.value,
+            int(str(values["page"])),
+            int(per_page) if isinstance(per_page, str) and per_page else None,
+            outcome.protocol,
+        )
 
     @staticmethod
-    def _query(kwargs: dict[str, Any]) -> tuple[ListQuery, int]:
-        page = bounded_int("page", kwargs.pop("page", 1))
-        return list_query(**kwargs), page
+    def _with_page(call: Call, number: int) -> Call:
+        index = call.operation.parameters.index("page")
+        values = list(call.values)
+        values[index] = str(number)
+        return attrs.evolve(call, values=tuple(values))
 
     @staticmethod
-    def _iter_query(kwargs: dict[str, Any], prefetch: object) -> tuple[ListQuery, int]:
+    def _check_prefetch(prefetch: object) -> int:
         if isinstance(prefetch, bool) or not isinstance(prefetch, int) or not 1 <= prefetch <= 32:
             raise InvalidArgumentError(
                 f"invalid prefetch={prefetch!r}: expected an int from 1 to 32"
             )
-        return list_query(**kwargs), prefetch
+        return prefetch
 
     @staticmethod
     def _result(
         transport: Transport, stats: Stats, page: ImagesPage | None, error: PixelzError | None
     ) -> ProtocolResult:
-        from .compare import ProtocolResult, outcome_of  # on first use: import time (P4)
+        from .compare import ProtocolResult, outcome_of  # on first use: import time
 
         return ProtocolResult(
             protocol=transport.protocol,
@@ -198,6 +290,12 @@ class ClientCore:
             response_bytes=stats.response_bytes,
             page=page,
         )
+
+    @staticmethod
+    def _comparison(results: Iterable[ProtocolResult]) -> ProtocolComparison:
+        from .compare import ProtocolComparison  # on first use: import time
+
+        return ProtocolComparison(tuple(results))
 
 
 class PageWalk:
@@ -272,14 +370,17 @@ def _transports(protocols: ProtocolsArg) -> tuple[Transport, ...]:
     return tuple(transports)
 
 
-def resolve_timeout(value: TimeoutArg) -> tuple[httpx.Timeout, float | None]:
+def resolve_timeout(
+    value: TimeoutArg, what: str = "timeout"
+) -> tuple[httpx.Timeout, float | None]:
     """The httpx timeout plus an overall deadline for one request (None: phases only)."""
     if isinstance(value, httpx.Timeout):
         phases = (value.connect, value.read, value.write, value.pool)
         if any(p is None or not 0 < p < math.inf for p in phases):
             raise InvalidArgumentError(
-                f"invalid timeout={value!r}: every phase must be finite seconds > 0 "
-                "(None would leave a request unbounded)"
+                f"invalid {what} {value!r}: every phase must be finite seconds > 0 "
+                "(None would leave a request unbounded); pass timeout= to pixelz or bound "
+                "every phase"
             )
         return value, None
     if (isinstance(value, bool) or not isinstance(value, (int, float))

@@ -2,9 +2,10 @@
 
 Both success shapes are read by the same code: a SOAP envelope (1.1 or 1.2) wrapping
 ``{Op}Response/{Op}Result`` and the bare document of HTTP GET/POST whose root is the
-result itself. Below the result, ``Images/ImageStatus*`` (lists) or ``ImageStatus``
-(single record) is read incrementally: each record element is converted, then freed, so
-memory stays flat on large pages.
+result itself. Below the result, the operation's result spec (pixelz/_operations.py)
+says where the records are (``Images/ImageStatus*`` for a list, ``ImageStatus`` for one
+record) and which model each becomes. lxml reads everything: a whole tree for the usual
+answer, incrementally (records freed once converted) above a size limit.
 
 Classification of a response, in order (see docs/protocols.md):
 
@@ -22,6 +23,7 @@ decoded to the character itself (``"\\x01"``) rather than failing the response.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import io
 import re
@@ -34,20 +36,14 @@ from typing import Any
 import httpx
 from lxml import etree
 
-from . import _fastpath
 from ._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
-from ._operations import NAMESPACE, RECORD_ELEMENT, Call
+from ._operations import NAMESPACE, Call, Record
 from .errors import APIError, PixelzError, ProtocolBlockedError, ResponseParseError
-from .models import ImageStatus, Protocol
+from .models import Protocol
 
 __all__ = ["clean_message", "parse_response", "redact"]
 
 _T = "{" + NAMESPACE + "}"
-_RECORD = _T + RECORD_ELEMENT
-_TICKET, _CUSTOMER, _PRODUCT = _T + "ImageTicket", _T + "CustomerImageId", _T + "ProductId"
-_STATUS_NAME, _STATUS_ID, _PAID = _T + "StatusName", _T + "StatusId", _T + "IsPaid"
-_THUMB, _FINALS, _STRING = _T + "ThumbnailImageURL", _T + "FinalImagesURL", _T + "string"
-_IMAGES = _T + "Images"
 _NIL = "{" + XSI_NS + "}nil"
 _ENVELOPES = {"{" + SOAP11_NS + "}Envelope": SOAP11_NS, "{" + SOAP12_NS + "}Envelope": SOAP12_NS}
 _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
@@ -63,14 +59,15 @@ _OPTIONS: dict[str, Any] = {  # hardened: no DTD, no entity expansion, no networ
     "remove_pis": True,
 }
 
-_CHAR_REF = re.compile(_fastpath.CHAR_REF.encode())
+# A character reference, hexadecimal or decimal (XML has no ``&#X``: libxml2 refuses it).
+_CHAR_REF = re.compile(rb"&#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")
 _PRIVATE_BASES = range(0xE000, 0xF8E0, 0x20)  # 32-character blocks of the private-use area
 
 
-def parse_response(
-    call: Call, response: httpx.Response, protocol: Protocol | str
-) -> tuple[ImageStatus, ...]:
-    """Turn a read response into records, or raise the matching :class:`PixelzError`."""
+def parse_response(call: Call, response: httpx.Response, protocol: Protocol | str) -> Any:
+    """The result of a response: a tuple of records for a list operation, one record for
+    a single-record operation, None for one without a result; or raise the matching
+    :class:`PixelzError`."""
     reader = _Reader(call, response, protocol)
     try:
         return reader.read()
@@ -125,7 +122,7 @@ class _Reader:
 
     # -- classification ----------------------------------------------------------------
 
-    def read(self) -> tuple[ImageStatus, ...]:
+    def read(self) -> Any:
         # Markup checks run on a UTF-8 view, so a UTF-16 document is still seen as XML
         # (and its DTD still refused); the parser itself reads the original bytes.
         probe, transcoded = _utf8_view(self.body)
@@ -147,72 +144,49 @@ class _Reader:
 
     # -- XML ------------------------------------------------------------------------------
 
-    def _parse_xml(self, document: bytes, transcoded: bool) -> tuple[ImageStatus, ...]:
-        # The fast path pays off from two records on: a single record reads faster as a tree.
-        fast = self.call.operation.returns_list and not transcoded
-        records = self._read_canonical(document) if fast else None
-        if records is None:
-            records = self._read_tree(document, transcoded)
-        if not self.call.operation.returns_list and len(records) != 1:
-            raise self.unreadable(f"expected one {RECORD_ELEMENT}, found {len(records)}")
-        return tuple(records)
+    def _parse_xml(self, document: bytes, transcoded: bool) -> Any:
+        result = self.call.operation.result
+        records = self._read_tree(document, transcoded)
+        if result is None:
+            return None
+        if result.many:
+            return tuple(records)
+        if len(records) != 1:
+            raise self.unreadable(f"expected one {result.record.element}, found {len(records)}")
+        return records[0]
 
-    def _read_canonical(self, document: bytes) -> list[ImageStatus] | None:
-        """The records through the fast path (see _fastpath), or None to read the tree.
+    def _read_tree(self, document: bytes, transcoded: bool) -> list[Any]:
+        """Every record under the result's container, converted to the result's model.
 
-        The records were read as text; the rest of the document is read here with lxml,
-        with a stand-in where the records were. They count only if that stand-in is the
-        one child of the container the general reader would have used, with the service
-        namespace as default and ``xsi`` bound: then both readers see the same elements.
+        A small document (one record, a page of 100) is parsed in one call, which is
+        fastest; a larger one is read incrementally and its records are freed once
+        converted, so memory stays flat (see docs/performance.md).
         """
-        split = _fastpath.split(document)
-        if split is None:
-            return None
-        skeleton, records = split
-        try:
-            root = etree.fromstring(skeleton, _parser(None))
-            container = self._container(root)
-        except (PixelzError, etree.LxmlError, ValueError):
-            return None  # the general reader raises the right error
-        info = root.getroottree().docinfo
-        if container is None or (info.encoding or "").lower() != "utf-8" or (
-            info.xml_version != "1.0"  # 1.1 has other line ends
-        ):
-            return None
-        children = [child for child in container if isinstance(child.tag, str)]
-        if len(children) != 1:
-            return None
-        stand_in = children[0]
-        if stand_in.tag != _RECORD or stand_in.attrib or stand_in.nsmap.get("xsi") != XSI_NS:
-            return None
-        return records
-
-    def _read_tree(self, document: bytes, transcoded: bool) -> list[ImageStatus]:
-        """The general reader: lxml elements, any form a conforming server may write."""
         body, restore = _neutralize_control_refs(document)
         self.restore = restore
-        records: list[ImageStatus] = []
+        spec = self.call.operation.result
+        # An operation without a result still has its answer read, for faults.
+        record_tag = _T + (spec.record.element if spec else "\0")
+        convert = _converter(spec.record) if spec else None
+        records: list[Any] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
         encoding = "utf-8" if transcoded else None
         streamed = len(body) > _STREAM_ABOVE
         if streamed:
-            # A large page is read incrementally and its records are freed once
-            # converted, so memory stays flat (see docs/performance.md).
             events = etree.iterparse(
-                io.BytesIO(body), events=("end",), tag=_RECORD, encoding=encoding, **_OPTIONS
+                io.BytesIO(body), events=("end",), tag=record_tag, encoding=encoding, **_OPTIONS
             )
             elements: Iterator[Any] = (element for _, element in events)
         else:
-            # A small document (one record, a page of 100) parses faster in one call.
             root = etree.fromstring(body, _parser(encoding))
-            elements = root.iter(_RECORD)
+            elements = root.iter(record_tag)
         for count, element in enumerate(elements, 1):
             parent = element.getparent()
             if not parents or parents[-1][0] is not parent:
                 parents.append((parent, len(records)))
-            if not _is_nil(element):
-                records.append(_record(element, restore))
-            if streamed and count % _FREE_EVERY == 0 and _is_images(parent):
+            if not _is_nil(element) and convert is not None:
+                records.append(convert(element, restore))
+            if streamed and count % _FREE_EVERY == 0:
                 # Free the records read so far, in one batch: one by one costs as much
                 # as the parse itself. Only up to this one: the parser runs ahead, and
                 # the next record may still be in progress.
@@ -220,9 +194,9 @@ class _Reader:
         if streamed:
             root = events.root
         container = self._container(root)
-        # Keep only records read directly under the expected container: an ImageStatus
+        # Keep only records read directly under the expected container: a record element
         # elsewhere (inside an unknown element, say) is not part of the result.
-        kept: list[ImageStatus] = []
+        kept: list[Any] = []
         for index, (parent, start) in enumerate(parents):
             if container is not None and parent is container:
                 end = parents[index + 1][1] if index + 1 < len(parents) else len(records)
@@ -230,7 +204,7 @@ class _Reader:
         return kept
 
     def _container(self, root: Any) -> Any:
-        """The element whose ``ImageStatus`` children are the result, or None if empty."""
+        """The element whose record children are the result, or None if empty."""
         soap_ns = _ENVELOPES.get(root.tag)
         if soap_ns is not None:
             body = _child(root, f"{{{soap_ns}}}Body")
@@ -251,8 +225,8 @@ class _Reader:
             # The GET/POST root is named after the .NET return type. GetImagesList's is
             # known from real captures and checked, so that another document is never read
             # as an empty page; the others are not pinned down (any root in the namespace).
-            operation = self.call.operation
-            if operation.returns_list and root.tag != _T + operation.result_type:
+            spec = self.call.operation.result
+            if spec is not None and spec.many and root.tag != _T + spec.root:
                 raise self.unreadable(f"unexpected document root {root.tag}")
             result = root
         elif isinstance(root.tag, str) and root.tag.rpartition("}")[2].lower() == "html":
@@ -261,11 +235,14 @@ class _Reader:
             raise self.unreadable(f"unexpected document root {root.tag}")
         if self.status != 200:
             raise self.unreadable("an error status without a SOAP fault")
-        if result is None or _is_nil(result):
+        spec = self.call.operation.result
+        if result is None or _is_nil(result) or spec is None:
             return None
-        if not self.call.operation.returns_list:
-            return result
-        return _child(result, _IMAGES)
+        for name in spec.path:
+            result = _child(result, _T + name)
+            if result is None:
+                return None
+        return result
 
     def _fault(self, fault: Any, soap_ns: str) -> APIError:
         if soap_ns == SOAP11_NS:
@@ -346,10 +323,6 @@ def _first_element(parent: Any) -> Any:
     return None
 
 
-def _is_images(element: Any) -> bool:
-    return element is not None and element.tag == _IMAGES
-
-
 def _in_service_ns(tag: object) -> bool:
     return isinstance(tag, str) and tag.startswith(_T)
 
@@ -361,85 +334,105 @@ def _is_nil(element: Any) -> bool:
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _boolean(text: str | None) -> bool:
-    value = _BOOLEANS.get((text or "").strip())
-    if value is None:
-        # The value is not quoted: a server could echo the key there, and a cut key would
-        # escape redaction.
-        raise ValueError("IsPaid is not an xsd:boolean")
-    return value
+def _boolean(text: str) -> bool:
+    return _BOOLEANS[text.strip()]
 
 
 @functools.lru_cache(maxsize=256)  # a page holds few distinct status ids
-def _integer(text: str | None) -> int:
-    text = (text or "").strip()
+def _integer(text: str) -> int:
+    text = text.strip()
     if not (text.isascii() and text.lstrip("+-").isdigit()):
-        raise ValueError("StatusId is not an xsd:int")
+        raise ValueError
     return int(text)
 
 
-def _final_urls(element: Any) -> tuple[str, ...]:
-    """The ``<string>`` items of a FinalImagesURL array: nil ones dropped, empty ones ""."""
-    urls = []
+def _guid(text: str) -> uuid.UUID:
+    return uuid.UUID(text.strip())
+
+
+_SCALARS: dict[str, Callable[[str], Any]] = {
+    "boolean": _boolean,
+    "int": _integer,
+    "guid": _guid,
+    "decimal": decimal.Decimal,
+}
+_STRING_LIKE = frozenset({"string", "dateTime"})
+
+Convert = Callable[[Any, "Callable[[str], str] | None"], Any]
+
+
+@functools.lru_cache(maxsize=64)
+def _converter(spec: Record) -> Convert:
+    """The function that turns one record element into ``spec.model``.
+
+    Built once per record type from its fields. A string element that is absent or nil
+    is None, an empty one ""; an array is its items (nil items dropped), () when absent,
+    nil or empty. Values are never quoted in errors: a server could echo the key there.
+    """
+    by_tag: dict[str, tuple[int, Any]] = {}
+    for index, field in enumerate(spec.fields):
+        by_tag[_T + field.wire] = (index, field)
+    defaults = tuple(() if f.type.is_array else None for f in spec.fields)
+    required = [(i, f.wire) for i, f in enumerate(spec.fields) if f.required]
+    model = spec.model
+
+    def convert(element: Any, restore: Callable[[str], str] | None) -> Any:
+        values: list[Any] = list(defaults)
+        for child in element:
+            entry = by_tag.get(child.tag)
+            if entry is None:
+                continue  # unknown elements are ignored
+            index, field = entry
+            wire_type = field.type
+            if wire_type.item is not None:
+                values[index] = () if _is_nil(child) else _items(child, wire_type, restore)
+                continue
+            text = child.text
+            if text is None:
+                if _is_nil(child):
+                    values[index] = None
+                    continue
+                text = ""
+            name = wire_type.name
+            if name in _STRING_LIKE:
+                values[index] = restore(text) if restore is not None else text
+                continue
+            try:
+                values[index] = _SCALARS[name](text)
+            except (ValueError, KeyError, ArithmeticError):
+                raise ValueError(f"{field.wire} is not an xsd:{name}") from None
+        for index, _ in required:
+            if values[index] is None:
+                missing = ", ".join(w for i, w in required if values[i] is None)
+                raise ValueError(f"{spec.element} without {missing}")
+        return model(*values)
+
+    return convert
+
+
+def _items(
+    element: Any, wire_type: Any, restore: Callable[[str], str] | None
+) -> tuple[Any, ...]:
+    """The items of an array element: nil ones dropped, empty strings ""."""
+    tag = _T + wire_type.item_element
+    item_type = wire_type.item.name
+    items: list[Any] = []
     for item in element:
-        if item.tag == _STRING:
-            text = item.text
-            if text is not None:
-                urls.append(text)
-            elif not _is_nil(item):
-                urls.append("")
-    return tuple(urls)
-
-
-def _record(element: Any, restore: Callable[[str], str] | None) -> ImageStatus:
-    # The hot loop of a large page. xsi:nil is only looked up for an element without
-    # text: a nil string is None, an empty one "".
-    ticket = customer = product = status_name = thumbnail = None
-    status_id: int | None = None
-    paid: bool | None = None
-    finals: tuple[str, ...] = ()
-    for child in element:
-        tag = child.tag
-        if tag == _FINALS:
-            if not _is_nil(child):
-                finals = _final_urls(child)
+        if item.tag != tag:
             continue
-        text = child.text
-        if text is None and not _is_nil(child):
+        text = item.text
+        if text is None:
+            if _is_nil(item):
+                continue
             text = ""
-        if tag == _TICKET:
-            ticket = text or None
-        elif tag == _CUSTOMER:
-            customer = text
-        elif tag == _PRODUCT:
-            product = text
-        elif tag == _STATUS_NAME:
-            status_name = text
-        elif tag == _STATUS_ID:
-            status_id = _integer(text)
-        elif tag == _PAID:
-            paid = _boolean(text)
-        elif tag == _THUMB:
-            thumbnail = text
-    if ticket is None or status_id is None or paid is None:
-        missing = [n for n, v in (("ImageTicket", ticket), ("StatusId", status_id),
-                                  ("IsPaid", paid)) if v is None]
-        raise ValueError(f"{RECORD_ELEMENT} without {', '.join(missing)}")
-    if restore is not None:
-        customer, product, status_name, thumbnail = (
-            None if s is None else restore(s) for s in (customer, product, status_name, thumbnail)
-        )
-        finals = tuple(restore(s) for s in finals)
-    return ImageStatus(
-        uuid.UUID(ticket.strip()),
-        customer,
-        product,
-        status_name,
-        status_id,
-        paid,
-        thumbnail,
-        finals,
-    )
+        if item_type in _STRING_LIKE:
+            items.append(restore(text) if restore is not None else text)
+        else:
+            try:
+                items.append(_SCALARS[item_type](text))
+            except (ValueError, KeyError, ArithmeticError):
+                raise ValueError(f"an item of {wire_type.name} is not an xsd:{item_type}") from None
+    return tuple(items)
 
 
 def _neutralize_control_refs(body: bytes) -> tuple[bytes, Callable[[str], str] | None]:
@@ -496,27 +489,25 @@ _TYPE_PREFIX = re.compile(r"^(?:[A-Za-z_][\w`]*\.)*[A-Za-z_][\w`]*(?:Exception|F
 
 
 def redact(text: str, call: Call) -> str:
-    """Remove the API key (plain, URL-encoded or XML-escaped) from text built out of a
-    response."""
-    key = call.api_key
-    if not key:
-        return text
-    # As xml.sax.saxutils.escape writes it (not imported: it costs import time).
-    escaped = key.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-    forms = {
-        key,
-        urllib.parse.quote_plus(key),
-        urllib.parse.quote(key, safe=""),
-        escaped,
-        escaped.replace('"', "&quot;").replace("'", "&apos;"),
-    }
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, "***")
+    """Remove the call's secrets (the API keys; plain, URL-encoded or XML-escaped) from
+    text built out of a response."""
+    for key in call.secrets:
+        # As xml.sax.saxutils.escape writes it (not imported: it costs import time).
+        escaped = key.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+        forms = {
+            key,
+            urllib.parse.quote_plus(key),
+            urllib.parse.quote(key, safe=""),
+            escaped,
+            escaped.replace('"', "&quot;").replace("'", "&apos;"),
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
     return text
 
 
 def _snippet(body: bytes, call: Call) -> str:
     """The start of ``body``, redacted before it is cut so no part of the key survives."""
-    size = _SNIPPET * 4 + 12 * len(call.api_key)
+    size = _SNIPPET * 4 + 12 * sum(len(key) for key in call.secrets)
     window = _utf8_view(body[: size * 4])[0][:size].decode("utf-8", "replace")
     return redact(window, call)[:_SNIPPET]

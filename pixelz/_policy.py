@@ -47,7 +47,7 @@ from .errors import (
     RequestTimeoutError,
     ResponseParseError,
 )
-from .models import ImageStatus, Protocol
+from .models import Protocol
 from .transports import Transport
 
 __all__ = [
@@ -56,12 +56,16 @@ __all__ = [
     "RETRY_STATUSES",
     "BodyReader",
     "Failure",
+    "FallBack",
+    "Fatal",
     "Outcome",
     "ProtocolSelector",
     "RetryPolicy",
     "Send",
     "Sleep",
     "Stats",
+    "Success",
+    "Verdict",
     "execute",
 ]
 
@@ -108,21 +112,20 @@ def _retry_after_seconds(value: str | None) -> float | None:
 class ProtocolSelector:
     """Which protocol to try first: sticky on success, cool-down after a path failure.
 
-    Safe to share between threads and asyncio tasks: state changes under a lock that is
-    never held across I/O.
+    Keyed by protocol, so clients made by ``with_options`` with another protocol order
+    share what was learnt. Safe to share between threads and asyncio tasks: state changes
+    under a lock that is never held across I/O.
     """
 
     def __init__(
         self,
-        transports: Sequence[Transport],
         cooldown: float = DEFAULT_COOLDOWN,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.transports = tuple(transports)
         self.cooldown = cooldown
         self.clock = clock
         self._lock = threading.Lock()
-        self._blocked_until: dict[int, float] = {}
+        self._blocked_until: dict[Protocol | str, float] = {}
         self._last: Protocol | str | None = None
 
     @property
@@ -130,25 +133,22 @@ class ProtocolSelector:
         """The protocol that served the last successful call."""
         return self._last
 
-    def order(self) -> list[Transport]:
-        """Configured order, with protocols in cool-down moved to the end."""
+    def order(self, transports: Sequence[Transport]) -> list[Transport]:
+        """``transports`` in their order, with protocols in cool-down moved to the end."""
         now = self.clock()
         with self._lock:
-            cooling = {i for i, until in self._blocked_until.items() if until > now}
-        ready = [t for i, t in enumerate(self.transports) if i not in cooling]
-        return ready + [t for i, t in enumerate(self.transports) if i in cooling]
+            cooling = {p for p, until in self._blocked_until.items() if until > now}
+        ready = [t for t in transports if t.protocol not in cooling]
+        return ready + [t for t in transports if t.protocol in cooling]
 
     def failed(self, transport: Transport) -> None:
         with self._lock:
-            self._blocked_until[self._index(transport)] = self.clock() + self.cooldown
+            self._blocked_until[transport.protocol] = self.clock() + self.cooldown
 
     def succeeded(self, transport: Transport) -> None:
         with self._lock:
-            self._blocked_until.pop(self._index(transport), None)
+            self._blocked_until.pop(transport.protocol, None)
             self._last = transport.protocol
-
-    def _index(self, transport: Transport) -> int:
-        return next(i for i, t in enumerate(self.transports) if t is transport)
 
 
 # The messages between the policy and its drivers are NamedTuples, not attrs classes: they
@@ -184,11 +184,31 @@ class Stats:
 
 
 class Outcome(NamedTuple):
+    """A successful call: the protocol that served it and the parsed result."""
+
     protocol: Protocol | str
-    records: tuple[ImageStatus, ...]
+    value: Any
 
 
-_NO_FALLBACK_KINDS = frozenset({"connect", "timeout"})
+# What one protocol's attempt ends in: the three verdicts the fallback walk acts on.
+class Success(NamedTuple):
+    outcome: Outcome
+
+
+class FallBack(NamedTuple):
+    """This protocol's path failed: try the next protocol."""
+
+    error: PixelzError
+
+
+class Fatal(NamedTuple):
+    """The failure would be the same on every protocol (an API error, an unreachable
+    host): raise it."""
+
+    error: PixelzError
+
+
+Verdict = Success | FallBack | Fatal
 
 
 def execute(
@@ -208,16 +228,17 @@ def execute(
     """
     rng = rng or random.Random()
     op = call.operation.name
-    order = selector.order() if selector else list(transports)
+    order = selector.order(transports) if selector else list(transports)
     attempts: list[tuple[Protocol | str, PixelzError]] = []
     for position, transport in enumerate(order):
-        error, falls_back = yield from _attempt(call, base_url, transport, retry, rng, stats)
-        if isinstance(error, Outcome):
+        verdict = yield from _attempt(call, base_url, transport, retry, rng, stats)
+        if isinstance(verdict, Success):
             if selector:
                 selector.succeeded(transport)
-            return error
+            return verdict.outcome
+        error = verdict.error
         attempts.append((transport.protocol, error))
-        if not falls_back:
+        if isinstance(verdict, Fatal):
             raise error
         if selector:
             selector.failed(transport)
@@ -238,36 +259,36 @@ def _attempt(
     retry: RetryPolicy,
     rng: random.Random,
     stats: Stats | None,
-) -> Generator[Action, Feedback, tuple[Outcome | PixelzError, bool]]:
-    """One protocol, with retries. Returns (outcome or error, whether to fall back)."""
+) -> Generator[Action, Feedback, Verdict]:
+    """One protocol, with retries."""
     op, protocol = call.operation.name, transport.protocol
     where: dict[str, Any] = {"operation": op, "protocol": protocol}
     for attempt in range(retry.max_retries + 1):
         try:
             request = transport.build_request(call, base_url)
         except ProtocolBlockedError as exc:
-            return exc, True
+            return FallBack(exc)
         started = time.perf_counter()
         feedback = yield Send(request)
         elapsed = time.perf_counter() - started
         if stats is not None:
             stats.latency += elapsed
         last_try = attempt == retry.max_retries
+        tries = _attempts(attempt + 1)
         if isinstance(feedback, Failure):
             logger.debug("%s over %s: %s after %.1f ms (attempt %d)",
                          op, protocol, feedback.kind, elapsed * 1000, attempt + 1)
             if feedback.kind in ("too_large", "other"):
-                return ResponseParseError(feedback.detail, **where), True
+                return FallBack(ResponseParseError(feedback.detail, **where))
             if not last_try:
                 yield Sleep(retry.delay(attempt, None, rng))
                 continue
-            tries = f"{feedback.detail} (after {attempt + 1} attempts)"
-            error: NetworkError = (
-                RequestTimeoutError(tries, **where)
-                if feedback.kind == "timeout"
-                else NetworkError(tries, **where)
-            )
-            return error, feedback.kind not in _NO_FALLBACK_KINDS
+            detail = f"{feedback.detail} ({tries})"
+            if feedback.kind == "timeout":
+                return Fatal(RequestTimeoutError(detail, **where))
+            if feedback.kind == "connect":
+                return Fatal(NetworkError(detail, **where))
+            return FallBack(NetworkError(detail, **where))  # a firewall may reset
         assert feedback is not None
         status = feedback.status_code
         if stats is not None:
@@ -279,18 +300,20 @@ def _attempt(
                 yield Sleep(retry.delay(attempt, feedback.headers.get("retry-after"), rng))
                 continue
             reason = feedback.reason_phrase or "error"
-            return APIError(
-                f"HTTP {status} {reason} (after {attempt + 1} attempts)",
-                status_code=status, **where,
-            ), False
+            return Fatal(APIError(f"HTTP {status} {reason} ({tries})",
+                                  status_code=status, **where))
         try:
-            records = transport.parse_response(call, feedback)
+            value = transport.parse_response(call, feedback)
         except APIError as exc:
-            return exc, False
+            return Fatal(exc)
         except PixelzError as exc:
-            return exc, True
-        return Outcome(protocol, records), False
+            return FallBack(exc)
+        return Success(Outcome(protocol, value))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _attempts(count: int) -> str:
+    return "after 1 attempt" if count == 1 else f"after {count} attempts"
 
 
 def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
@@ -314,6 +337,9 @@ def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
     }[kind]
     text = redact(str(exc), call) or type(exc).__name__
     return Failure(kind, f"{label}: {text}")
+
+
+_TRANSFER = frozenset({b"content-encoding", b"transfer-encoding", b"content-length"})
 
 
 class BodyReader:
@@ -345,9 +371,16 @@ class BodyReader:
         return None
 
     def finish(self, response: httpx.Response) -> httpx.Response:
-        """``response`` with the body read under the limits as its content."""
-        response._content = b"".join(self.chunks)
-        return response
+        """A response holding the body read under the limits. The body is already decoded,
+        so the headers that described its transfer encoding are left out."""
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() not in _TRANSFER]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(self.chunks),
+            request=response.request,
+            extensions=response.extensions,
+        )
 
     def _too_large(self) -> Failure:
         return Failure("too_large", f"response larger than max_response_size ({self.limit} bytes)")

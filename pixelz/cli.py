@@ -31,7 +31,7 @@ from ._arguments import (
     status_filter,
 )
 from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ITER_PER_PAGE, resolve_timeout
-from ._operations import RECORD_ATTRIBUTES
+from ._operations import IMAGE_STATUS
 from .errors import InvalidArgumentError, PixelzError
 from .models import ImageStatus, Protocol, SortBy
 
@@ -44,7 +44,7 @@ __all__ = ["FIELDS", "main"]
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "json", "ndjson", "csv")
 #: The record fields of every output format, in wire order (the ImageStatus attributes).
-FIELDS = RECORD_ATTRIBUTES
+FIELDS = IMAGE_STATUS.attributes
 PROGRESS_INTERVAL = 0.1  # seconds between progress redraws
 
 _PROG = "pixelz"

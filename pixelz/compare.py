@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._operations import RECORD_ATTRIBUTES
+from ._operations import IMAGE_STATUS
 from .errors import APIError, NetworkError, PixelzError, ProtocolBlockedError
 from .models import ImagesPage, ImageStatus, Protocol
 
@@ -78,7 +78,7 @@ def _diff(
     if len(a) != len(b):
         lines.append(f"{name_b}: {len(b)} records, {name_a}: {len(a)}")
     for index, (x, y) in enumerate(zip(a, b, strict=False)):
-        for field in RECORD_ATTRIBUTES:
+        for field in IMAGE_STATUS.attributes:
             if getattr(x, field) != getattr(y, field):
                 lines.append(
                     f"{name_b}: record {index} ({y.image_ticket}): {field} "

@@ -29,16 +29,16 @@ from __future__ import annotations
 import http
 import urllib.parse
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 from lxml import etree
 
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
-from pixelz._operations import NAMESPACE, OPERATIONS, Operation
+from pixelz._operations import NAMESPACE, OPERATIONS, Operation, WireType
 from pixelz.emulator import _faults, _help, _pages, _service, _xml
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
-from pixelz.emulator.dataset import Record
 from pixelz.models import Protocol
 from pixelz.transports._http import request_validation_rejects
 
@@ -58,8 +58,31 @@ _XML_TYPE = {
     Protocol.HTTP_POST: "text/xml; charset=utf-8",
 }
 _FORM_TYPE = "application/x-www-form-urlencoded"
-_BY_ACTION = {op.soap_action: op for op in OPERATIONS.values()}
 _CLOSES = frozenset({400, 415, 500})  # Mono's listener closes the connection after these
+
+
+def _by_action(action: str) -> Operation | None:
+    return next((op for op in OPERATIONS.values() if op.soap_action == action), None)
+
+
+def _child(parent: Any, name: str) -> Any:
+    return parent.find(f"{{{NAMESPACE}}}{name}")
+
+
+def _read_value(element: Any, type_: WireType) -> Any:
+    """A SOAP parameter as the service method sees it: text for a scalar ("" when absent
+    or nil: ASMX passes null, which the service reads as empty), a list for an array, a
+    dict of members for a complex value."""
+    absent = element is None or element.get(f"{{{XSI_NS}}}nil") == "true"
+    if type_.item is not None:
+        if absent:
+            return []
+        tag = f"{{{NAMESPACE}}}{type_.item_element}"
+        return [_read_value(child, type_.item) for child in element if child.tag == tag]
+    if type_.members:
+        return {} if absent else {m.wire: _read_value(_child(element, m.wire), m.type)
+                                  for m in type_.members}
+    return "" if absent else "".join(str(t) for t in element.itertext())
 
 
 def _empty_type(media: str, headers: Mapping[str, str]) -> str:
@@ -278,12 +301,11 @@ class EmulatorApp:
     # -- the service -----------------------------------------------------------------------
 
     def _invoke(
-        self, ctx: _Context, operation: Operation, values: dict[str, str], soap: bool
-    ) -> Record | list[Record] | _faults.Fault:
-        s = ctx.settings
-        method = _service.get_images_list if operation.returns_list else _service.get_image_status
+        self, ctx: _Context, operation: Operation, values: dict[str, Any], soap: bool
+    ) -> Any:
+        handler = _service.HANDLERS[operation.name]
         try:
-            return method(values, s.dataset, s.contact_email, s.contact_api_key)
+            return handler(values, ctx.settings)
         except _service.ServiceError as exc:
             return _faults.service_fault(operation, exc.message, client=exc.client, soap=soap)
 
@@ -315,7 +337,7 @@ class EmulatorApp:
             action = urllib.parse.unquote(headers.get("soapaction", "").strip().strip('"'))
         else:
             action = urllib.parse.unquote(params.get("action", ""))
-        operation = _BY_ACTION.get(action) if action else None
+        operation = _by_action(action) if action else None
         if protocol is Protocol.SOAP11 and "soapaction" in headers and operation is None:
             message = f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
             fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
@@ -355,13 +377,10 @@ class EmulatorApp:
             # Routed by SOAPAction to another operation than the body names (or no element):
             # ASMX's parameter reader skips the unknown element, so every parameter is absent.
             request_el = None
-        values: dict[str, str] = {}
-        for name in operation.parameters:
-            child = None if request_el is None else request_el.find(f"{{{NAMESPACE}}}{name}")
-            if child is None or child.get(f"{{{XSI_NS}}}nil") == "true":
-                values[name] = ""  # ASMX passes null, which the service reads as empty
-            else:
-                values[name] = "".join(str(t) for t in child.itertext())
+        values = {
+            p.wire: _read_value(None if request_el is None else _child(request_el, p.wire), p.type)
+            for p in operation.params
+        }
         result = self._invoke(ctx, operation, values, soap=True)
         if isinstance(result, _faults.Fault):
             return self._soap_fault(ctx, protocol, result)
@@ -384,6 +403,8 @@ class EmulatorApp:
             message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
             return self._error_page(ctx, message)
         operation = OPERATIONS.get(rest[1:])
+        if operation is not None and ctx.protocol not in operation.protocols:
+            operation = None  # ASMX leaves methods with complex parameters off GET/POST
         if operation is None:
             similar = next((n for n in OPERATIONS if n.lower() == rest[1:].lower()), None)
             if similar is not None:
@@ -437,10 +458,9 @@ class EmulatorApp:
                     "HttpServerProtocol.ReadParameters ()",
                 )
                 return self._text_error(ctx, fault)
-        found: dict[str, str] = {}
+        found: dict[str, list[str]] = {}
         for name, value in pairs:
-            key = name.lower()
-            found[key] = f"{found[key]},{value}" if key in found else value
+            found.setdefault(name.lower(), []).append(value)
         for name in operation.parameters:
             if name.lower() not in found:
                 fault = _faults.framework_fault(
@@ -453,7 +473,12 @@ class EmulatorApp:
                     "WebServiceHandler.CoreProcessRequest ()",
                 )
                 return self._text_error(ctx, fault)
-        values = {p: found[p.lower()] for p in operation.parameters}
+        # A scalar given twice is the values joined by "," (NameValueCollection); an array
+        # takes one item per field.
+        values: dict[str, Any] = {
+            p.wire: found[p.wire.lower()] if p.type.is_array else ",".join(found[p.wire.lower()])
+            for p in operation.params
+        }
         result = self._invoke(ctx, operation, values, soap=False)
         if isinstance(result, _faults.Fault):
             return self._text_error(ctx, result)

@@ -20,13 +20,13 @@ import urllib.parse
 from collections.abc import Collection, Iterable
 
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSD_NS, XSI_NS
-from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Operation
+from pixelz._operations import NAMESPACE, OPERATIONS, Operation, Record, WireType
 from pixelz.emulator._xml import DECLARATION, NIL, Element
 from pixelz.models import Protocol
 
 __all__ = [
-    "PARAMETER_TYPE",
     "SERVICE_NAME",
+    "TEST_FORM_PRIMITIVES_ONLY",
     "TEST_FORM_UNAVAILABLE",
     "Node",
     "help_page",
@@ -38,8 +38,10 @@ __all__ = [
 ]
 
 SERVICE_NAME = "Soap"  # the .NET class behind soap.asmx, as the WSDL's <wsdl:service> names it
-PARAMETER_TYPE = "string"  # every web method parameter is an xsd:string (DESIGN §3)
 TEST_FORM_UNAVAILABLE = "The test form is only available for requests from the local machine."
+TEST_FORM_PRIMITIVES_ONLY = (
+    "The test form is only available for methods with primitive types as parameters."
+)
 
 _SOAP = {Protocol.SOAP11: ("soap", SOAP11_NS), Protocol.SOAP12: ("soap12", SOAP12_NS)}
 _SOAP_TYPE = {Protocol.SOAP11: "text/xml", Protocol.SOAP12: "application/soap+xml"}
@@ -60,32 +62,44 @@ _ORDER = (Protocol.SOAP11, Protocol.SOAP12, Protocol.HTTP_GET, Protocol.HTTP_POS
 Node = Element
 
 
-def _record() -> Node:
-    children = []
-    for field in RECORD_FIELDS:
-        if field.xsd_type == "ArrayOfString":  # unbounded nillable strings: two items shown
-            item = Node("string", text="string")
-            children.append(Node(field.wire_name, children=(item, item)))
-        else:
-            children.append(Node(field.wire_name, text=field.xsd_type))
-    return Node(RECORD_ELEMENT, children=tuple(children))
+def _sample(name: str, type_: WireType) -> Node:
+    """A value's sample: the type name as placeholder; an array shows two items, a complex
+    type its members."""
+    if type_.item is not None:
+        item = _sample(type_.item_element, type_.item)
+        return Node(name, children=(item, item))
+    if type_.members:
+        return Node(name, children=tuple(_sample(m.wire, m.type) for m in type_.members))
+    return Node(name, text=type_.name)
+
+
+def _record(record: Record) -> Node:
+    return Node(record.element, children=tuple(_sample(f.wire, f.type) for f in record.fields))
 
 
 def _result_content(operation: Operation) -> tuple[Node, ...]:
-    if operation.returns_list:  # ArrayOfImageStatus: unbounded, nillable items
-        images = (_record(), Node(RECORD_ELEMENT, NIL))
-        return (Node("Images", children=images),)
-    return (_record(),)
+    result = operation.result
+    if result is None:
+        return ()
+    if result.many:  # an array of nillable records: a full item and a nil one
+        nodes: tuple[Node, ...] = (_record(result.record), Node(result.record.element, NIL))
+    else:
+        nodes = (_record(result.record),)
+    for name in reversed(result.path):
+        nodes = (Node(name, children=nodes),)
+    return nodes
 
 
 def _request_element(operation: Operation) -> Node:
-    params = tuple(Node(p, text=PARAMETER_TYPE) for p in operation.parameters)
+    params = tuple(_sample(p.wire, p.type) for p in operation.params)
     return Node(operation.name, (("xmlns", NAMESPACE),), params)
 
 
 def _response_element(operation: Operation) -> Node:
-    result = Node(operation.result_element, children=_result_content(operation))
-    return Node(operation.response_element, (("xmlns", NAMESPACE),), (result,))
+    inner: tuple[Node, ...] = ()
+    if operation.result is not None:
+        inner = (Node(operation.result_element, children=_result_content(operation)),)
+    return Node(operation.response_element, (("xmlns", NAMESPACE),), inner)
 
 
 def _envelope(protocol: Protocol, body: Node) -> Node:
@@ -99,14 +113,17 @@ def request_sample(operation: Operation, protocol: Protocol) -> Node:
     return _envelope(protocol, _request_element(operation))
 
 
-def response_sample(operation: Operation, protocol: Protocol) -> Node:
-    """The answer shown for ``protocol``: a SOAP envelope, or the bare GET/POST document."""
+def response_sample(operation: Operation, protocol: Protocol) -> Node | None:
+    """The answer shown for ``protocol``: a SOAP envelope, or the bare GET/POST document
+    (None: a method without a result answers GET/POST with an empty body)."""
     if protocol in _SOAP:
         return _envelope(protocol, _response_element(operation))
+    result = operation.result
+    if result is None:
+        return None
     # Only a list result holds a nil item (see _result_content), which needs xsi declared.
-    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS)) if operation.returns_list else ()
-    return Node(operation.result_type, (*declarations, ("xmlns", NAMESPACE)),
-                _result_content(operation))
+    declarations = (("xmlns:xsi", XSI_NS), ("xmlns:xsd", XSD_NS)) if result.many else ()
+    return Node(result.root, (*declarations, ("xmlns", NAMESPACE)), _result_content(operation))
 
 
 def _value(text: str) -> str:
@@ -215,6 +232,8 @@ def service_page(base_url: str) -> str:
 
 def _test_form(operation: Operation, base_url: str, enabled: Collection[Protocol]) -> str:
     head = "          <h3>Test</h3>\n\n"
+    if Protocol.HTTP_POST not in operation.protocols:
+        return f"{head}          {TEST_FORM_PRIMITIVES_ONLY}\n"
     if Protocol.HTTP_POST not in enabled:
         return f"{head}          {TEST_FORM_UNAVAILABLE}\n"
     rows = "".join(
@@ -262,8 +281,11 @@ def _protocol_section(
         request = _http_headers(headers) + "\n\n" + render(request_sample(operation, protocol))
         content_type = _SOAP_TYPE[protocol]
     else:
+        # An array goes as one field per item: two are shown, as in the XML samples.
         form = "&amp;".join(
-            f"<font class=key>{p}</font>={_value(PARAMETER_TYPE)}" for p in operation.parameters
+            f"<font class=key>{p.wire}</font>={_value((p.type.item or p.type).name)}"
+            for p in operation.params
+            for _ in range(2 if p.type.item else 1)
         )
         if protocol is Protocol.HTTP_GET:
             request = f"GET {path}/{operation.name}?{form} HTTP/1.1\nHost: {host}\n"
@@ -282,7 +304,8 @@ def _protocol_section(
     response = _http_headers(
         ["HTTP/1.1 200 OK", f"Content-Type: {content_type}; charset=utf-8", length, ""]
     )
-    response += "\n" + render(response_sample(operation, protocol))
+    sample = response_sample(operation, protocol)
+    response += "\n" + (render(sample) if sample is not None else "")
     return request, response
 
 
@@ -293,7 +316,7 @@ def operation_page(operation: Operation, base_url: str, enabled: Collection[Prot
     path = html.escape(path)
     sections = []
     for protocol in _ORDER:
-        if protocol not in enabled:
+        if protocol not in enabled or protocol not in operation.protocols:
             continue
         request, response = _protocol_section(operation, protocol, host, path)
         title = _TITLES[protocol]

@@ -13,12 +13,23 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pixelz._arguments import INT32_MAX, MAX_PER_PAGE
 from pixelz.emulator.dataset import Record
 
-__all__ = ["BOOM_PRODUCT_ID", "ServiceError", "get_image_status", "get_images_list"]
+if TYPE_CHECKING:
+    from pixelz.emulator.config import Settings
+
+__all__ = [
+    "BOOM_PRODUCT_ID",
+    "HANDLERS",
+    "Handler",
+    "ServiceError",
+    "get_image_status",
+    "get_images_list",
+]
 
 BOOM_PRODUCT_ID = "__boom__"
 DEFAULT_PER_PAGE = 50
@@ -158,3 +169,18 @@ def get_image_status(
     if not found:
         raise ServiceError("Image not found")
     return min(found, key=lambda r: r.Id)
+
+
+# The emulator's dispatcher: wire name -> handler(parameter values, settings) -> the
+# result value that the operation's result spec serializes (None for no result). Values
+# are text for scalars, lists for arrays, dicts for complex parameters.
+Handler = Callable[[Mapping[str, Any], "Settings"], Any]
+
+HANDLERS: dict[str, Handler] = {
+    "GetImagesList": lambda values, s: get_images_list(
+        values, s.dataset, s.contact_email, s.contact_api_key
+    ),
+    "GetImageStatus": lambda values, s: get_image_status(
+        values, s.dataset, s.contact_email, s.contact_api_key
+    ),
+}

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS
+from pixelz._operations import (
+    NAMESPACE,
+    OPERATIONS,
+    Operation,
+    Param,
+    WireType,
+    array_of,
+    complex_type,
+)
 from pixelz.models import Protocol
 
 __all__ = ["build_wsdl"]
@@ -26,8 +34,20 @@ _HEAD = (
     f'targetNamespace="{NAMESPACE}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">'
 )
 
-_TYPES = {"guid": "s1:guid", "int": "s:int", "boolean": "s:boolean", "string": "s:string"}
+_PRIMITIVES = {
+    "guid": "s1:guid",
+    "int": "s:int",
+    "boolean": "s:boolean",
+    "string": "s:string",
+    "decimal": "s:decimal",
+    "dateTime": "s:dateTime",
+}
+_VALUE_TYPES = frozenset({"guid", "int", "boolean", "decimal", "dateTime"})  # never null
 _HTTP = {Protocol.HTTP_GET: ("HttpGet", "GET"), Protocol.HTTP_POST: ("HttpPost", "POST")}
+
+
+def _ref(type_: WireType) -> str:
+    return _PRIMITIVES.get(type_.name, "tns:" + type_.name)
 
 
 def _elem(name: str, type_: str, *, required: bool = False, extra: str = "") -> str:
@@ -35,53 +55,75 @@ def _elem(name: str, type_: str, *, required: bool = False, extra: str = "") -> 
     return f'<s:element minOccurs="{occurs}" maxOccurs="1" name="{name}" type="{type_}"{extra} />'
 
 
+def _member(name: str, type_: WireType) -> str:
+    return _elem(name, _ref(type_), required=type_.name in _VALUE_TYPES)
+
+
+def _complex_types(type_: WireType, written: set[str]) -> list[str]:
+    """The declarations of ``type_`` and of the types it uses, each once per document, in
+    the order .NET writes them (a type right after its first use)."""
+    if type_.name in _PRIMITIVES or type_.name in written:
+        return []
+    written.add(type_.name)
+    lines = [f'      <s:complexType name="{type_.name}">\n        <s:sequence>']
+    if type_.item is not None:
+        item = type_.item
+        value_type = item.name in _VALUE_TYPES
+        occurs = "1" if value_type else "0"
+        nillable = "" if value_type else ' nillable="true"'
+        lines.append(
+            f'          <s:element minOccurs="{occurs}" maxOccurs="unbounded" '
+            f'name="{type_.item_element}"{nillable} type="{_ref(item)}" />'
+        )
+        lines.append("        </s:sequence>\n      </s:complexType>")
+        return lines + _complex_types(item, written)
+    lines.extend(f"          {_member(m.wire, m.type)}" for m in type_.members)
+    lines.append("        </s:sequence>\n      </s:complexType>")
+    for member in type_.members:
+        lines += _complex_types(member.type, written)
+    return lines
+
+
+def _result_type(op: Operation) -> WireType | None:
+    """The .NET return type as a complex type: the record, or an array of records under
+    the path element, as the one member of the root type."""
+    result = op.result
+    if result is None:
+        return None
+    assert len(result.path) <= 1, "a result path of one element at most"
+    record = complex_type(result.record.element,
+                          *(Param(f.wire, f.type) for f in result.record.fields))
+    inner = array_of(record) if result.many else record
+    return complex_type(result.root, Param(result.path[0] if result.path else record.name, inner))
+
+
 def _schema(http_enabled: bool) -> list[str]:
     lines = [
         f'    <s:schema elementFormDefault="qualified" targetNamespace="{NAMESPACE}">',
         '      <s:import namespace="http://microsoft.com/wsdl/types/" />',
     ]
-    record_written = False
+    written: set[str] = set()
     for op in OPERATIONS.values():
         lines.append(f'      <s:element name="{op.name}">')
         lines.append("        <s:complexType>\n          <s:sequence>")
-        lines.extend(f"            {_elem(p, 's:string')}" for p in op.parameters)
+        lines.extend(f"            {_member(p.wire, p.type)}" for p in op.params)
         lines.append("          </s:sequence>\n        </s:complexType>\n      </s:element>")
+        for param in op.params:
+            lines += _complex_types(param.type, written)
         lines.append(f'      <s:element name="{op.response_element}">')
+        result_type = _result_type(op)
+        if result_type is None:
+            lines.append("        <s:complexType />\n      </s:element>")
+            continue
         lines.append("        <s:complexType>\n          <s:sequence>")
-        lines.append(f"            {_elem(op.result_element, 'tns:' + op.result_type)}")
+        lines.append(f"            {_elem(op.result_element, 'tns:' + result_type.name)}")
         lines.append("          </s:sequence>\n        </s:complexType>\n      </s:element>")
-        lines.append(f'      <s:complexType name="{op.result_type}">\n        <s:sequence>')
-        if op.returns_list:
-            lines.append(f"          {_elem('Images', 'tns:ArrayOf' + RECORD_ELEMENT)}")
-            lines.append("        </s:sequence>\n      </s:complexType>")
-            lines.append(f'      <s:complexType name="ArrayOf{RECORD_ELEMENT}">')
-            lines.append("        <s:sequence>")
-            lines.append(
-                f'          <s:element minOccurs="0" maxOccurs="unbounded" name="{RECORD_ELEMENT}"'
-                f' nillable="true" type="tns:{RECORD_ELEMENT}" />'
-            )
-        else:
-            lines.append(f"          {_elem(RECORD_ELEMENT, 'tns:' + RECORD_ELEMENT)}")
-        lines.append("        </s:sequence>\n      </s:complexType>")
-        if not record_written:
-            record_written = True
-            lines.append(f'      <s:complexType name="{RECORD_ELEMENT}">\n        <s:sequence>')
-            for field in RECORD_FIELDS:
-                type_ = _TYPES.get(field.xsd_type, "tns:" + field.xsd_type)
-                required = field.xsd_type in ("guid", "int", "boolean")
-                lines.append(f"          {_elem(field.wire_name, type_, required=required)}")
-            lines.append("        </s:sequence>\n      </s:complexType>")
-            lines.append('      <s:complexType name="ArrayOfString">\n        <s:sequence>')
-            lines.append(
-                '          <s:element minOccurs="0" maxOccurs="unbounded" name="string" '
-                'nillable="true" type="s:string" />'
-            )
-            lines.append("        </s:sequence>\n      </s:complexType>")
+        lines += _complex_types(result_type, written)
     if http_enabled:
         lines.extend(
-            f'      <s:element name="{op.result_type}" nillable="true" '
-            f'type="tns:{op.result_type}" />'
-            for op in OPERATIONS.values()
+            f'      <s:element name="{op.result.root}" nillable="true" '
+            f'type="tns:{op.result.root}" />'
+            for op in OPERATIONS.values() if op.result is not None
         )
     lines.append("    </s:schema>")
     lines.append(
@@ -108,7 +150,8 @@ def _messages(soap: bool, http: list[str]) -> list[str]:
             lines.extend(f'    <wsdl:part name="{p}" type="s:string" />' for p in op.parameters)
             lines.append("  </wsdl:message>")
             lines.append(f'  <wsdl:message name="{op.name}{kind}Out">')
-            lines.append(f'    <wsdl:part name="Body" element="tns:{op.result_type}" />')
+            if op.result is not None:
+                lines.append(f'    <wsdl:part name="Body" element="tns:{op.result.root}" />')
             lines.append("  </wsdl:message>")
     return lines
 

@@ -10,15 +10,14 @@ indented GET/POST documents without a trailing newline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import attrs
 from lxml import etree
 
 from pixelz._envelope import SOAP11_NS, XSD_NS, XSI_NS
-from pixelz._operations import NAMESPACE, RECORD_ELEMENT, RECORD_FIELDS, Operation
-from pixelz.emulator.dataset import Record
+from pixelz._operations import NAMESPACE, Operation, Record, Result, WireType
 
 __all__ = [
     "DECLARATION",
@@ -27,9 +26,12 @@ __all__ = [
     "NilStyle",
     "escape_text",
     "parse_request_xml",
+    "record_element",
+    "result_children",
     "result_document",
     "soap_envelope",
     "soap_fault",
+    "value_element",
 ]
 
 NilStyle = Literal["omit", "nil"]
@@ -88,53 +90,80 @@ def serialize(element: Element, *, indent: bool, escape_cr: bool = False) -> byt
 NIL = (("xsi:nil", "true"),)  # the attributes of a nil element
 
 
-def record_element(record: Record, nil_style: NilStyle) -> Element:
-    """An ``ImageStatus`` element, children in ``RECORD_FIELDS`` order."""
-    children: list[Element] = []
-    for spec in RECORD_FIELDS:
-        value = getattr(record, spec.wire_name)
-        if value is None:  # a null string or array (the other types are never null)
-            if nil_style == "nil":
-                children.append(Element(spec.wire_name, NIL))
-            continue
-        if spec.xsd_type == "guid":
-            child = Element(spec.wire_name, text=str(value).lower())
-        elif spec.xsd_type == "int":
-            child = Element(spec.wire_name, text=str(int(value)))
-        elif spec.xsd_type == "boolean":
-            child = Element(spec.wire_name, text="true" if value else "false")
-        elif spec.xsd_type == "ArrayOfString":
-            items = tuple(
-                Element("string", NIL) if item is None else Element("string", text=item)
-                for item in value
-            )
-            child = Element(spec.wire_name, children=items)
-        else:
-            child = Element(spec.wire_name, text=value)
-        children.append(child)
-    return Element(RECORD_ELEMENT, children=tuple(children))
+def _text(type_: WireType, value: Any) -> str:
+    if type_.name == "guid":
+        return str(value).lower()
+    if type_.name == "int":
+        return str(int(value))
+    if type_.name == "boolean":
+        return "true" if value else "false"
+    return str(value)
 
 
-def _result_children(
-    result: Record | Iterable[Record], nil_style: NilStyle
-) -> tuple[Element, ...]:
-    if isinstance(result, Record):
-        return (record_element(result, nil_style),)
-    images = tuple(record_element(r, nil_style) for r in result)
-    return (Element("Images", children=images),)
+def value_element(name: str, type_: WireType, value: Any, nil_style: NilStyle) -> Element | None:
+    """The element for one value of ``type_``; a null one is nil or left out."""
+    if value is None:  # a null string, array or object (value types are never null)
+        return Element(name, NIL) if nil_style == "nil" else None
+    if type_.item is not None:  # array items are always written, a null one as nil
+        items = tuple(
+            Element(type_.item_element, NIL) if item is None
+            else value_element(type_.item_element, type_.item, item, nil_style)
+            for item in value
+        )
+        return Element(name, children=tuple(i for i in items if i is not None))
+    if type_.members:
+        return _members(name, type_.members, value, nil_style)
+    return Element(name, text=_text(type_, value))
+
+
+def _get(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name)
+
+
+def _members(name: str, fields: Any, obj: Any, nil_style: NilStyle) -> Element:
+    children = []
+    for field in fields:
+        wire = field.wire
+        child = value_element(wire, field.type, _get(obj, wire), nil_style)
+        if child is not None:
+            children.append(child)
+    return Element(name, children=tuple(children))
+
+
+def record_element(record: Record, obj: Any, nil_style: NilStyle) -> Element:
+    """A record element (``ImageStatus``...), children in field order; ``obj`` holds the
+    values as attributes or keys named after the wire fields."""
+    return _members(record.element, record.fields, obj, nil_style)
+
+
+def result_children(result: Result | None, value: Any, nil_style: NilStyle) -> tuple[Element, ...]:
+    """What goes inside ``{Op}Result`` (or the GET/POST root) for a handler's value."""
+    if result is None:
+        return ()
+    if result.many:
+        children = tuple(
+            Element(result.record.element, NIL) if item is None
+            else record_element(result.record, item, nil_style)
+            for item in value
+        )
+    else:
+        children = (record_element(result.record, value, nil_style),)
+    for name in reversed(result.path):
+        children = (Element(name, children=children),)
+    return children
 
 
 def result_document(
-    operation: Operation,
-    result: Record | Iterable[Record],
-    nil_style: NilStyle,
-    escape_cr: bool = False,
+    operation: Operation, value: Any, nil_style: NilStyle, escape_cr: bool = False
 ) -> bytes:
-    """The GET/POST answer: an indented bare document rooted at the result type."""
+    """The GET/POST answer: an indented bare document rooted at the result type (an empty
+    body for an operation without a result)."""
+    if operation.result is None:
+        return b""
     root = Element(
-        operation.result_type,
+        operation.result.root,
         (("xmlns:xsd", XSD_NS), ("xmlns:xsi", XSI_NS), ("xmlns", NAMESPACE)),
-        _result_children(result, nil_style),
+        result_children(operation.result, value, nil_style),
     )
     return serialize(root, indent=True, escape_cr=escape_cr)
 
@@ -149,17 +178,15 @@ def _envelope(soap_ns: str, body: Element, escape_cr: bool = False) -> bytes:
 
 
 def soap_envelope(
-    soap_ns: str,
-    operation: Operation,
-    result: Record | Iterable[Record],
-    nil_style: NilStyle,
-    escape_cr: bool = False,
+    soap_ns: str, operation: Operation, value: Any, nil_style: NilStyle, escape_cr: bool = False
 ) -> bytes:
     """The SOAP answer: a one-line envelope with ``{Op}Response/{Op}Result``."""
-    result_el = Element(
-        operation.result_element, children=_result_children(result, nil_style)
-    )
-    response = Element(operation.response_element, (("xmlns", NAMESPACE),), (result_el,))
+    if operation.result is None:
+        inner: tuple[Element, ...] = ()
+    else:
+        result = result_children(operation.result, value, nil_style)
+        inner = (Element(operation.result_element, children=result),)
+    response = Element(operation.response_element, (("xmlns", NAMESPACE),), inner)
     return _envelope(soap_ns, response, escape_cr)
 
 

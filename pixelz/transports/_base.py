@@ -7,12 +7,13 @@ lets the sync client, the async client and the fallback policy share every trans
 from __future__ import annotations
 
 import abc
+from typing import Any
 
 import httpx
 
 from .._operations import Call
 from .._parser import parse_response
-from ..models import ImageStatus, Protocol
+from ..models import Protocol
 
 __all__ = ["Transport"]
 
@@ -35,8 +36,11 @@ class Transport(abc.ABC):
         call (the client then moves on to the next protocol without sending anything).
         """
 
-    def parse_response(self, call: Call, response: httpx.Response) -> tuple[ImageStatus, ...]:
-        """The records in a read ``response``, or raise a :class:`pixelz.PixelzError`."""
+    def parse_response(self, call: Call, response: httpx.Response) -> Any:
+        """The result of ``call`` in ``response`` (the records of a list, one record, or
+        None for an operation without a result), or raise a :class:`pixelz.PixelzError`:
+        :class:`pixelz.APIError` when the service reported an error (no fallback), any
+        other to move the call to the next protocol."""
         return parse_response(call, response, self.protocol)
 
     def __repr__(self) -> str:

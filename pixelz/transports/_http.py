@@ -16,7 +16,7 @@ from ..errors import ProtocolBlockedError
 from ..models import Protocol
 from ._base import Transport, operation_url
 
-__all__ = ["HttpGetTransport", "HttpPostTransport", "request_validation_rejects"]
+__all__ = ["HttpGetTransport", "HttpPostTransport", "form_items", "request_validation_rejects"]
 
 # ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString) rejects form
 # and query values holding "<" before a letter, "!", "/" or "?", or "&#". SOAP bodies are
@@ -26,21 +26,45 @@ _DANGEROUS = re.compile(r"<[A-Za-z!/?]|&#")
 
 
 def request_validation_rejects(value: str) -> bool:
-    """Whether ASP.NET request validation refuses ``value`` in a form or query string (the
-    emulator applies the same rule as a server)."""
+    """Whether ASP.NET request validation refuses ``value`` in a form or query string."""
     return _DANGEROUS.search(value) is not None
 
 
+def form_items(call: Call, protocol: Protocol) -> list[tuple[str, str]]:
+    """Every parameter as ``name=value``, an array as one field per item, in wire order.
+
+    Raises :class:`ProtocolBlockedError` (nothing is sent) when this binding cannot carry
+    the call: a complex parameter (the GET/POST bindings carry primitives and arrays of
+    primitives only), an empty array (ASMX fails on a missing array field and cannot
+    convert an empty one), or a value ASP.NET request validation would reject.
+    """
+    items: list[tuple[str, str]] = []
+    for param, value in call.arguments:
+        if param.type.is_complex or (param.type.item and param.type.item.is_complex):
+            raise _cannot(call, protocol, f"{param.wire} is a complex type, which only SOAP "
+                          "carries")
+        if param.type.is_array:
+            if not value:
+                raise _cannot(call, protocol, f"{param.wire} is an empty array, which only "
+                              "SOAP carries")
+            assert isinstance(value, tuple)
+            items.extend((param.wire, str(item)) for item in value)
+        else:
+            items.append((param.wire, value if isinstance(value, str) else ""))
+    for name, text in items:
+        if request_validation_rejects(text):
+            raise _cannot(call, protocol, f"the value of {name} looks like markup, which "
+                          "ASP.NET request validation rejects on HTTP GET and POST")
+    return items
+
+
+def _cannot(call: Call, protocol: Protocol, reason: str) -> ProtocolBlockedError:
+    return ProtocolBlockedError(f"{reason} (not sent)", operation=call.operation.name,
+                                protocol=protocol)
+
+
 def _form(call: Call, protocol: Protocol) -> str:
-    for name, value in call.items:
-        if request_validation_rejects(value):
-            raise ProtocolBlockedError(
-                f"the value of {name} looks like markup, which ASP.NET request validation "
-                "rejects on HTTP GET and POST (not sent)",
-                operation=call.operation.name,
-                protocol=protocol,
-            )
-    return urllib.parse.urlencode(call.items)
+    return urllib.parse.urlencode(form_items(call, protocol))
 
 
 class HttpPostTransport(Transport):

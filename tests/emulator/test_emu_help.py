@@ -19,7 +19,7 @@ from lxml import etree
 
 from pixelz import ImageStatus
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, build_envelope
-from pixelz._operations import NAMESPACE, OPERATIONS, RECORD_ELEMENT, RECORD_FIELDS, Call
+from pixelz._operations import IMAGE_STATUS, NAMESPACE, OPERATIONS, Call
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, Emulator
 from pixelz.emulator._help import TEST_FORM_UNAVAILABLE, render, request_sample
 from pixelz.models import Protocol
@@ -266,8 +266,9 @@ def test_response_sample_is_read_by_the_sdk_parser(
     response = httpx.Response(
         200, headers={"Content-Type": headers["Content-Type"]}, content=typed(body)
     )
-    records = default_transport(protocol).parse_response(full_call(operation, "x"), response)
+    result = default_transport(protocol).parse_response(full_call(operation, "x"), response)
     # The nil second item of a list is dropped; every field is read from its placeholder.
+    records = result if OPERATIONS[operation].result.many else (result,)
     assert records == (
         ImageStatus(
             image_ticket=TICKET,
@@ -290,7 +291,7 @@ def test_response_sample_has_the_emulators_answer_shape(operation: str, protocol
     full = next(
         r
         for r in emu.dataset
-        if all(getattr(r, f.wire_name) is not None for f in RECORD_FIELDS)
+        if all(getattr(r, f.wire) is not None for f in IMAGE_STATUS.fields)
         and len(r.FinalImagesURL or ()) == 2
     )
     transport = httpx.WSGITransport(app=emu.wsgi_app)
@@ -305,7 +306,7 @@ def test_response_sample_has_the_emulators_answer_shape(operation: str, protocol
     shown = etree.fromstring(body.encode())
     # recover: the data set holds control characters, which ASMX writes as &#x1; references
     real = etree.fromstring(answer.content, etree.XMLParser(recover=True))
-    record = f"{{{NAMESPACE}}}{RECORD_ELEMENT}"
+    record = f"{{{NAMESPACE}}}{IMAGE_STATUS.element}"
     ticket = f"{{{NAMESPACE}}}ImageTicket"
     real_record = next(r for r in real.iter(record) if r.findtext(ticket) == str(full.ImageTicket))
     shown_record = next(shown.iter(record))
@@ -319,13 +320,13 @@ def test_response_sample_has_the_emulators_answer_shape(operation: str, protocol
 def test_nillable_placeholders_follow_the_xsd_types(client: httpx.Client) -> None:
     _, _, body = split_http(sections(page(client, "op=GetImagesList"))[Protocol.HTTP_GET][1])
     root = etree.fromstring(body.encode())
-    first, second = root.iter(f"{{{NAMESPACE}}}{RECORD_ELEMENT}")
-    for field, element in zip(RECORD_FIELDS, first, strict=True):
-        assert etree.QName(element).localname == field.wire_name
-        if field.xsd_type == "ArrayOfString":
+    first, second = root.iter(f"{{{NAMESPACE}}}{IMAGE_STATUS.element}")
+    for field, element in zip(IMAGE_STATUS.fields, first, strict=True):
+        assert etree.QName(element).localname == field.wire
+        if field.type.is_array:
             assert [item.text for item in element] == ["string", "string"]
         else:
-            assert element.text == field.xsd_type
+            assert element.text == field.type.name
     assert second.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true"
     assert len(second) == 0
     assert '<ImageStatus xsi:nil="true" />' in body

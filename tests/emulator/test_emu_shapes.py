@@ -11,7 +11,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from pixelz._operations import NAMESPACE, RECORD_FIELDS
+from pixelz._operations import IMAGE_STATUS, NAMESPACE
 from pixelz.emulator import Emulator, Record
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.models import Protocol
@@ -88,7 +88,7 @@ def test_get_image_status_shape(
     element = _record_of(response, protocol)
     assert element.findtext(f"{{{NAMESPACE}}}ImageTicket") == str(record.ImageTicket)
     names = [etree.QName(child).localname for child in element]
-    assert names == [f.wire_name for f in RECORD_FIELDS if f.wire_name in names]
+    assert names == [f.wire for f in IMAGE_STATUS.fields if f.wire in names]
     if protocol in (Protocol.SOAP11, Protocol.SOAP12):
         assert b"\n" not in response.content
     else:

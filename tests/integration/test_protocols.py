@@ -490,32 +490,6 @@ def test_list_images(
                         f"{server.kind} {protocol} vs raw GET")
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_pages_are_read_by_the_fast_path(server: ServerUnderTest, protocol: str) -> None:
-    """Every page of the hard-case data set, as the server writes it, is in the form
-    pixelz/_fastpath.py reads (so P1's speed holds against real ASMX output), and the
-    general tree reader reads the same bytes to the same records."""
-    from pixelz import _fastpath, _parser
-    from pixelz._arguments import Credentials, list_query
-    from pixelz.transports import default_transport
-
-    transport = default_transport(Protocol(protocol))
-    query = list_query(per_page=100, sort_by="id")
-    with httpx.Client() as http:
-        for page in (1, 2, 3):
-            call = query.call(Credentials(ref.EMAIL, ref.API_KEY), page)
-            response = http.send(transport.build_request(call, httpx.URL(server.base_url)))
-            assert response.status_code == 200, response.text[:300]
-            assert _fastpath.split(response.content) is not None, f"page {page} declined"
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(_parser._Reader, "_read_tree", None)  # any use would fail
-                fast = transport.parse_response(call, response)
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(_fastpath, "split", lambda document: None)
-                tree = transport.parse_response(call, response)
-            assert fast == tree and len(fast) == (100 if page < 3 else 50)
-
-
 @pytest.mark.parametrize("query_id", list(LIST_QUERIES))
 def test_zeep_soap11_second_opinion(
     server: ServerUnderTest,

@@ -89,7 +89,7 @@ def test_transient_503_is_retried(
     pixelz_emulator: Emulator, client: pixelz.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("pixelz._client.time.sleep", slept.append)
+    monkeypatch.setattr("pixelz._client.sleep", slept.append)
     pixelz_emulator.config.update(fail_rate=1.0, retry_after="1")
     calls = {"n": 0}
     real_send = client._send
@@ -111,7 +111,7 @@ def test_stickiness_and_cooldown_with_a_controllable_clock(
     pixelz_emulator: Emulator, client: pixelz.Client
 ) -> None:
     now = [0.0]
-    client._selector.clock = lambda: now[0]
+    client._shared.selector.clock = lambda: now[0]
     pixelz_emulator.config.blocked_protocols = {"soap11"}
     assert client.list_images(per_page=1).protocol is Protocol.SOAP12
     for _ in range(3):

@@ -211,7 +211,7 @@ def test_sticky_protocol_and_cooldown(routes: Routes) -> None:
     now = [1000.0]
     routes.answer["soap11"] = waf_block
     with make(cooldown=60) as client:
-        client._selector.clock = lambda: now[0]
+        client._shared.selector.clock = lambda: now[0]
         assert client.list_images().protocol is Protocol.SOAP12
         # Sticky: the blocked protocol is skipped while it cools down.
         for _ in range(3):
@@ -285,7 +285,7 @@ def test_async_fallback_and_retry(routes: Routes, monkeypatch: pytest.MonkeyPatc
     async def fake_sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("pixelz._async_client.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("pixelz._async_client.sleep", fake_sleep)
     routes.answer["soap11"] = waf_block
     answers = iter([httpx.Response(503, headers={"Retry-After": "1"}), ok("soap12")])
     routes.answer["soap12"] = lambda: next(answers)

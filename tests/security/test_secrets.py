@@ -30,7 +30,7 @@ import httpx
 import pytest
 
 import pixelz
-from pixelz._arguments import list_query
+from pixelz._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST
 
 from ._wire import (
     CONTENT_TYPE,
@@ -259,8 +259,8 @@ def sdk_objects(c: Any, result: Any) -> list[tuple[str, Any]]:
     objects: list[tuple[str, Any]] = [
         ("client", c),
         ("credentials", c._credentials),
-        ("call", c._list_call(list_query(), 1)),
-        ("status_call", c._status_call(TICKET, None)),
+        ("call", c._bind(GET_IMAGES_LIST, page=1)),
+        ("status_call", c._bind(GET_IMAGE_STATUS, image_ticket=TICKET)),
         ("result", result),
     ]
     objects += [(f"transport {t!r}", t) for t in c._transports]
@@ -290,12 +290,12 @@ def _make_sync(key: str, protocol: str, server: Server, **kw: Any) -> pixelz.Cli
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pixelz._client.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("pixelz._client.sleep", lambda seconds: None)
 
     async def nap(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr("pixelz._async_client.asyncio.sleep", nap)
+    monkeypatch.setattr("pixelz._async_client.sleep", nap)
 
 
 @pytest.mark.usefixtures("no_sleep")

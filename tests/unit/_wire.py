@@ -169,7 +169,7 @@ class _Writer:
 
     def result_body(self, op: Operation, records: Any, extra: str) -> None:
         """What sits inside the result element: ``Images`` (lists) or one record."""
-        if op.returns_list:
+        if op.result.many:
             if records is ABSENT:
                 pass
             elif records is NIL:
@@ -214,7 +214,7 @@ def soap_body(
 
 def bare_body(op: Operation, records: Any, *, extra: str = "", root: str | None = None) -> str:
     """The indented GET/POST document holding ``records``."""
-    root = root or op.result_type
+    root = root or op.result.root
     writer = _Writer(indent=True)
     writer.depth = 1
     writer.result_body(op, records, extra)

@@ -60,14 +60,3 @@ def make_client() -> Iterator[Callable[..., pixelz.Client]]:
     yield make
     for client in clients:
         client.close()
-
-
-@pytest.fixture(params=["as shipped", "tree reader only"])
-def both_readers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a parsing test twice: as shipped (ASMX-form pages take the fast path) and with
-    the fast path off, so the general tree reader meets every case too."""
-    if request.param == "tree reader only":
-        from pixelz import _fastpath
-
-        monkeypatch.setattr(_fastpath, "split", lambda document: None)
-    return str(request.param)

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from pixelz import ImageStatus, Protocol
-from pixelz._operations import GET_IMAGES_LIST, RECORD_FIELDS
+from pixelz._operations import GET_IMAGES_LIST, IMAGE_STATUS
 from pixelz._parser import parse_response
 
 from ._wire import FIXTURES, Rec, body_for, capture_response, load_capture
@@ -35,7 +35,6 @@ def captured_records(first: str, second: str) -> list[Rec]:
     ]
 
 
-@pytest.mark.usefixtures("both_readers")  # tests/unit/conftest.py
 @pytest.mark.parametrize(("name", "protocol", "first", "second"), CAPTURES)
 def test_capture_parses_exactly(name, protocol, first, second) -> None:
     images = parse_response(LIST_CALL, capture_response(name), protocol)
@@ -71,8 +70,8 @@ def test_wsdl_matches_operation_specs() -> None:
     params = tree.xpath("//s:element[@name='GetImagesList']//s:element/@name", namespaces=ns)
     assert tuple(params) == GET_IMAGES_LIST.parameters
     fields = tree.xpath("//s:complexType[@name='ImageStatus']//s:element", namespaces=ns)
-    assert [f.get("name") for f in fields] == [f.wire_name for f in RECORD_FIELDS]
+    assert [f.get("name") for f in fields] == [f.wire for f in IMAGE_STATUS.fields]
     result = tree.xpath("//s:element[@name='GetImagesListResponse']//s:element",
                         namespaces=ns)[0]
     assert result.get("name") == GET_IMAGES_LIST.result_element
-    assert result.get("type") == "tns:" + GET_IMAGES_LIST.result_type
+    assert result.get("type") == "tns:" + GET_IMAGES_LIST.result.root

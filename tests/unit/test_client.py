@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -42,17 +43,18 @@ class JsonTransport(Transport):
         url = base_url.copy_with(path=base_url.path + "/json/" + call.operation.name)
         return httpx.Request("POST", url, json=dict(call.items))
 
-    def parse_response(self, call: Call, response: httpx.Response) -> tuple[ImageStatus, ...]:
+    def parse_response(self, call: Call, response: httpx.Response) -> Any:
         if response.status_code != 200:
             raise ProtocolBlockedError("json endpoint unavailable", protocol=self.protocol,
                                        status_code=response.status_code)
         items = response.json()
         items = items if isinstance(items, list) else [items]
-        return tuple(
+        records = tuple(
             ImageStatus(uuid.UUID(i["ticket"]), i.get("customer"), None, None, i["status"],
                         i["paid"], None, tuple(i.get("finals", ())))
             for i in items
         )
+        return records if call.operation.result.many else records[0]
 
 
 def _json_records(count: int, start: int = 1) -> list[dict[str, object]]:
@@ -143,7 +145,7 @@ def test_user_http_client_used_and_not_closed() -> None:
 
 def test_own_http_client_closed() -> None:
     client = pixelz.Client(EMAIL, KEY)
-    inner = client._http
+    inner = client._shared.http
     client.close()
     assert inner.is_closed
 

@@ -29,9 +29,9 @@ def test_image_status_fields_in_wire_order() -> None:
         "image_ticket", "customer_image_id", "product_id", "status_name", "status_id",
         "is_paid", "thumbnail_image_url", "final_image_urls",
     ]
-    from pixelz._operations import RECORD_FIELDS
+    from pixelz._operations import IMAGE_STATUS
 
-    assert [f.attribute for f in RECORD_FIELDS] == [f.name for f in attrs.fields(ImageStatus)]
+    assert list(IMAGE_STATUS.attributes) == [f.name for f in attrs.fields(ImageStatus)]
 
 
 def test_image_status_frozen_slots_hashable() -> None:

@@ -26,7 +26,6 @@ from ._wire import (
 from .test_responses import LIST_CALL, parse
 
 # The tests that parse run through both readers (tests/unit/conftest.py).
-both_readers = pytest.mark.usefixtures("both_readers")
 
 
 def test_four_shapes_really_differ() -> None:
@@ -41,7 +40,6 @@ def test_four_shapes_really_differ() -> None:
     assert bare_body(GET_IMAGES_LIST, EDGE_RECORDS) == bodies[Protocol.HTTP_POST]
 
 
-@both_readers
 def test_identical_records_across_protocols(router: respx.MockRouter, make_client) -> None:
     router.route().mock(side_effect=serve(EDGE_RECORDS))
     results: dict[Protocol, tuple[ImageStatus, ...]] = {}
@@ -61,7 +59,6 @@ def test_identical_records_across_protocols(router: respx.MockRouter, make_clien
                 assert type(getattr(a, field)) is type(getattr(b, field)), (protocol, field)
 
 
-@both_readers
 def test_compare_protocols_agrees(router: respx.MockRouter, make_client) -> None:
     router.route().mock(side_effect=serve(EDGE_RECORDS))
     comparison = make_client().compare_protocols()
@@ -69,7 +66,6 @@ def test_compare_protocols_agrees(router: respx.MockRouter, make_client) -> None
     assert {r.outcome for r in comparison.results} == {"ok"}
 
 
-@both_readers
 @pytest.mark.parametrize("rec", EDGE_RECORDS, ids=lambda r: r.ticket[:8])
 def test_identical_single_record_across_protocols(router, make_client, rec: Rec) -> None:
     router.route().mock(side_effect=serve(rec, GET_IMAGE_STATUS))
@@ -77,13 +73,11 @@ def test_identical_single_record_across_protocols(router, make_client, rec: Rec)
     assert images == {rec.expected()}
 
 
-@both_readers
 @pytest.mark.parametrize("images", [ABSENT, NIL, []], ids=repr)
 def test_identical_empty_pages(images) -> None:
     assert {parse(body_for(p, images), p) for p in Protocol} == {()}
 
 
-@both_readers
 def test_real_captures_agree() -> None:
     """The four real captures of one data set give the same records, tickets aside (the
     capturing server minted fresh GUIDs per request)."""
@@ -101,7 +95,6 @@ def test_real_captures_agree() -> None:
     assert len(set(results.values())) == 1
 
 
-@both_readers
 @pytest.mark.parametrize("protocol", [Protocol.SOAP11, Protocol.HTTP_GET])
 def test_large_pages_stream_to_the_same_records(protocol: Protocol) -> None:
     """Pages above 1 MiB are read incrementally and freed in batches: same records, in

@@ -14,6 +14,7 @@ from lxml import etree
 
 import pixelz
 from pixelz import Protocol
+from pixelz._arguments import Credentials
 from pixelz._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST
 
 from ._wire import (
@@ -318,9 +319,8 @@ def test_uuid_ticket_accepted(router: respx.MockRouter, make_client) -> None:
 
 
 def test_call_repr_hides_key() -> None:
-    from pixelz._arguments import Credentials, list_query
 
-    call = list_query().call(Credentials(EMAIL, KEY), 1)
+    call = GET_IMAGES_LIST.bind(EMAIL, KEY, page=1)
     assert KEY not in repr(call)
     assert "contactAPIkey=***" in repr(call)
     assert KEY not in repr(Credentials(EMAIL, KEY)) and KEY not in str(Credentials(EMAIL, KEY))

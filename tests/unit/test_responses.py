@@ -10,7 +10,6 @@ import pytest
 import respx
 
 from pixelz import ImagesPage, ImageStatus, Protocol, ResponseParseError, Status
-from pixelz._arguments import Credentials, image_status_call, list_query
 from pixelz._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, NAMESPACE
 from pixelz._parser import parse_response
 
@@ -36,12 +35,11 @@ from ._wire import (
 )
 
 # Every test here runs through both readers (tests/unit/conftest.py).
-pytestmark = pytest.mark.usefixtures("both_readers")
 
 PROTOCOLS = list(Protocol)
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
-LIST_CALL = list_query().call(Credentials(EMAIL, KEY), 1)
-STATUS_CALL = image_status_call(Credentials(EMAIL, KEY), T1, None)
+LIST_CALL = GET_IMAGES_LIST.bind(EMAIL, KEY, page=1)
+STATUS_CALL = GET_IMAGE_STATUS.bind(EMAIL, KEY, image_ticket=T1)
 
 
 def parse(
@@ -51,7 +49,7 @@ def parse(
     call: Any = LIST_CALL,
     status: int = 200,
     content_type: str | None = None,
-) -> tuple[ImageStatus, ...]:
+) -> Any:
     content = body.encode("utf-8") if isinstance(body, str) else body
     headers = {"Content-Type": content_type or CONTENT_TYPES[protocol]}
     return parse_response(call, httpx.Response(status, headers=headers, content=content), protocol)
@@ -345,13 +343,13 @@ def test_nil_record_in_images_is_skipped() -> None:
 def test_get_image_status_shapes(protocol) -> None:
     rec = EDGE_RECORDS[0]
     body = body_for(protocol, rec, GET_IMAGE_STATUS)
-    assert parse(body, protocol, call=STATUS_CALL) == (rec.expected(),)
+    assert parse(body, protocol, call=STATUS_CALL) == rec.expected()
 
 
 @pytest.mark.parametrize("root", ["ImageStatusResponse", "GetImageStatusResult", "Whatever"])
 def test_get_image_status_bare_root_name_not_pinned(root: str) -> None:
     body = bare_body(GET_IMAGE_STATUS, Rec(T1), root=root)
-    assert parse(body, call=STATUS_CALL)[0].image_ticket == uuid.UUID(T1)
+    assert parse(body, call=STATUS_CALL).image_ticket == uuid.UUID(T1)
 
 
 @pytest.mark.parametrize("body", [
