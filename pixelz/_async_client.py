@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._async_io import sleep, walk_pages
+from . import _async_io as _io
 from ._core import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -190,7 +190,7 @@ class AsyncClient(ClientCore):
             call = self._with_page(first, number)
             return self._page(call, await self._request(call))
 
-        return walk_pages(fetch, prefetch)
+        return _io.walk_pages(fetch, prefetch)
 
     async def get_image_status(
         self, image_ticket: Any = None, *, customer_image_id: str | None = None
@@ -260,7 +260,7 @@ class AsyncClient(ClientCore):
         while True:
             feedback: Feedback = None
             if isinstance(action, Sleep):
-                await sleep(action.seconds)
+                await _io.sleep(action.seconds)
             else:
                 feedback = await self._send(action.request, call)
             try:

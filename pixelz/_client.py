@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from . import _sync_io as _io
 from ._core import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -37,7 +38,6 @@ from ._policy import (
     Sleep,
     failure_from_exception,
 )
-from ._sync_io import sleep, walk_pages
 from .errors import PixelzError
 from .models import ImagesPage, ImageStatus
 
@@ -190,7 +190,7 @@ class Client(ClientCore):
             call = self._with_page(first, number)
             return self._page(call, self._request(call))
 
-        return walk_pages(fetch, prefetch)
+        return _io.walk_pages(fetch, prefetch)
 
     def get_image_status(
         self, image_ticket: Any = None, *, customer_image_id: str | None = None
@@ -260,7 +260,7 @@ class Client(ClientCore):
         while True:
             feedback: Feedback = None
             if isinstance(action, Sleep):
-                sleep(action.seconds)
+                _io.sleep(action.seconds)
             else:
                 feedback = self._send(action.request, call)
             try:

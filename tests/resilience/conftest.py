@@ -77,5 +77,5 @@ def routes() -> Iterator[Routes]:
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record retry sleeps instead of sleeping."""
     slept: list[float] = []
-    monkeypatch.setattr("pixelz._client.sleep", slept.append)
+    monkeypatch.setattr("pixelz._sync_io.sleep", slept.append)
     return slept

@@ -89,7 +89,7 @@ def test_transient_503_is_retried(
     pixelz_emulator: Emulator, client: pixelz.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("pixelz._client.sleep", slept.append)
+    monkeypatch.setattr("pixelz._sync_io.sleep", slept.append)
     pixelz_emulator.config.update(fail_rate=1.0, retry_after="1")
     calls = {"n": 0}
     real_send = client._send

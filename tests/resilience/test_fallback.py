@@ -285,7 +285,7 @@ def test_async_fallback_and_retry(routes: Routes, monkeypatch: pytest.MonkeyPatc
     async def fake_sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("pixelz._async_client.sleep", fake_sleep)
+    monkeypatch.setattr("pixelz._async_io.sleep", fake_sleep)
     routes.answer["soap11"] = waf_block
     answers = iter([httpx.Response(503, headers={"Retry-After": "1"}), ok("soap12")])
     routes.answer["soap12"] = lambda: next(answers)

@@ -393,7 +393,7 @@ def test_hostile_retry_after(protocol: str, retry_after: str, status: int) -> No
     c = pixelz.Client(EMAIL, KEY, base_url=BASE, protocols=protocol, max_retries=1,
                       http_client=recorder.http_client())
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("pixelz._client.sleep", slept.append)
+        mp.setattr("pixelz._sync_io.sleep", slept.append)
         page = c.list_images()
     assert len(page) == 1
     assert len(slept) == 1 and 0 <= slept[0] <= 60, slept

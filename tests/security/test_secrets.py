@@ -290,12 +290,12 @@ def _make_sync(key: str, protocol: str, server: Server, **kw: Any) -> pixelz.Cli
 
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pixelz._client.sleep", lambda seconds: None)
+    monkeypatch.setattr("pixelz._sync_io.sleep", lambda seconds: None)
 
     async def nap(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr("pixelz._async_client.sleep", nap)
+    monkeypatch.setattr("pixelz._async_io.sleep", nap)
 
 
 @pytest.mark.usefixtures("no_sleep")
