@@ -17,12 +17,13 @@ refused as every ASMX protocol refuses it (405 on the service URL, 500 on ``{bas
 body). The tests/integration/test_parity.py test checks this request for request. Deliberate
 differences: framework messages have their placeholders filled in as .NET does
 (``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
-GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML). Choices where the
-real stack is unobserved: a disabled SOAP protocol answers like a disabled GET/POST (500
-``text/html`` error page, "Request format is invalid: <content type>."); a non-envelope SOAP
-body is 400 like malformed XML; HTTP POST reads ``application/x-www-form-urlencoded`` only;
-operation names in the URL are case-sensitive (another case is Mono's ArgumentException),
-parameter names case-insensitive (duplicates joined by ",").
+GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML), a disabled SOAP
+protocol answers like a disabled GET/POST (500 ``text/html`` error page, "Request format is
+invalid: <content type>."; Mono: 405, "Request format is unrecognized."). Choices where the
+real stack is unobserved: a non-envelope SOAP body is 400 like malformed XML; HTTP POST reads
+``application/x-www-form-urlencoded`` only; operation names in the URL are case-sensitive
+(another case is Mono's ArgumentException), parameter names case-insensitive (duplicates
+joined by ",").
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ class EmulatorApp:
             return _response(403, "text/html; charset=utf-8", page)
         if ctx.protocol not in s.enabled_protocols:
             if ctx.protocol in _SOAP_NS:
-                # The emulator's own answer (no trace observed for it): no frames.
+                # The emulator's own message (Mono: 405 HttpException), so no frames.
                 return self._error_page(ctx, f"Request format is invalid: {ending}.")
             message = f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
             return self._error_page(ctx, message, _faults.GET_HANDLER)
