@@ -49,10 +49,13 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(EMULATOR_DIR.glob("*.py")), ids=lambda p: p.name)
-def test_no_sdk_rule_code_imported(path: Path) -> None:
-    imported = _imports(path)
-    assert not {n for n in imported if n.startswith(("pixelz._arguments", "pixelz.transports"))}
+def test_no_sdk_rule_code_imported() -> None:
+    paths = sorted(EMULATOR_DIR.glob("*.py"))
+    assert len(paths) > 10
+    for path in paths:
+        imported = _imports(path)
+        sdk_rules = ("pixelz._arguments", "pixelz.transports")
+        assert not {n for n in imported if n.startswith(sdk_rules)}, path.name
 
 
 def test_server_limits() -> None:
