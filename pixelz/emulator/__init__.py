@@ -1,4 +1,4 @@
-"""An offline emulator of the Pixelz ASMX web service (DESIGN §5).
+"""An offline emulator of the Pixelz ASMX web service.
 
 It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for ``GetImagesList`` and
 ``GetImageStatus`` with the wire behaviour of the real stack, over a seeded data set, with knobs
