@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import InvalidArgumentError
-from .models import SortBy, Status
+from .models import ColorChangeRequest, SortBy, Status
 
 if TYPE_CHECKING:
     from ._operations import WireValue
@@ -28,6 +28,9 @@ __all__ = [
     "MAX_PER_PAGE",
     "Credentials",
     "bounded_int",
+    "color_change_requests",
+    "extra_urls",
+    "int_text",
     "non_empty_text",
     "parse_date",
     "parse_ticket",
@@ -37,6 +40,7 @@ __all__ = [
     "text",
     "wire_bool",
     "wire_date",
+    "wire_deadline",
     "wire_int",
     "wire_page",
     "wire_per_page",
@@ -235,3 +239,49 @@ def sequence(
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise _fail(name, value, "a sequence")
     return tuple(item(f"{name}[{i}]", v) for i, v in enumerate(value))
+
+
+def int_text(name: str, value: object) -> str:
+    """A non-negative .NET Int32 sent as text (ids, sizes, hours)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT32_MAX:
+        raise _fail(name, value, f"an int from 0 to {INT32_MAX}")
+    return str(int(value))
+
+
+def wire_deadline(name: str, value: object) -> str:
+    """An aware datetime as the service's UTC ``yyyy-MM-dd HH:mm:ss``; a naive one is
+    refused, since its time zone would be a guess."""
+    if not isinstance(value, datetime.datetime):
+        raise _fail(name, value, "a timezone-aware datetime.datetime")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _fail(name, value, "a timezone-aware datetime (a naive one is ambiguous)")
+    return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def extra_urls(name: str, value: object) -> tuple[str, ...]:
+    """Up to four more image URLs (imageURL2..5)."""
+    urls = sequence(name, value, non_empty_text)
+    if len(urls) > 4:
+        raise _fail(name, value, "at most 4 URLs (imageURL2..imageURL5)")
+    return urls  # type: ignore[return-value]
+
+
+def color_change_requests(name: str, value: object) -> tuple[WireValue, ...]:
+    """``ColorChangeRequest`` values as the complex type's members, in wire order."""
+    def one(item_name: str, item: object) -> WireValue:
+        if not isinstance(item, ColorChangeRequest):
+            raise _fail(item_name, item, "a pixelz.ColorChangeRequest")
+        markers = tuple(
+            (wire_int(f"{item_name}.markers[{i}].x", m.x),
+             wire_int(f"{item_name}.markers[{i}].y", m.y))
+            for i, m in enumerate(item.markers)
+        )
+        color_id = item.customer_image_color_id
+        file_name = item.output_file_name
+        return (
+            markers,
+            None if color_id is None else text(f"{item_name}.customer_image_color_id", color_id),
+            None if file_name is None else text(f"{item_name}.output_file_name", file_name),
+        )
+
+    return sequence(name, value, one)

@@ -18,7 +18,17 @@ import attrs
 
 from . import _arguments as args
 from .errors import InvalidArgumentError
-from .models import ImageStatus, Protocol
+from .models import (
+    AddedTemplate,
+    Contact,
+    ImageStatus,
+    Invoice,
+    ProductIdStatistic,
+    Protocol,
+    SubmittedImage,
+    Template,
+    TemplateSpec,
+)
 
 __all__ = [
     "BOOLEAN",
@@ -119,22 +129,31 @@ class Param:
     convert: Converter | None = None
     secret: bool = False
     required: bool = False
+    index: int | None = None  # takes item ``index`` of a sequence keyword (imageURL2..5)
 
     def to_wire(self, value: object) -> WireValue:
         if value is None and not self.required:
             return None
         convert = self.convert or _default_converter(self.type)
-        return convert(self.python or self.wire, value)
+        wire = convert(self.python or self.wire, value)
+        if self.index is not None:
+            assert isinstance(wire, tuple)
+            return wire[self.index] if self.index < len(wire) else None
+        return wire
 
 
 @attrs.frozen(slots=True)
 class Field:
-    """One child element of a result record: wire name, model attribute, wire type."""
+    """One child element of a result record: wire name, model attribute, wire type.
+
+    With ``xml_attribute`` the value is that XML attribute of the element instead of its
+    text (``<Price Currency="USD">`` gives the currency)."""
 
     wire: str
     attribute: str
     type: WireType = STRING
     required: bool = False
+    xml_attribute: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -146,6 +165,7 @@ class Record:
     element: str
     model: type
     fields: tuple[Field, ...]
+    extra: bool = False  # the model's ``extra`` keeps every other child element
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -154,14 +174,28 @@ class Record:
 
 @attrs.frozen(slots=True)
 class Result:
-    """Where the result sits inside ``{Op}Result`` (SOAP) or the bare root (GET/POST):
-    ``path`` leads to the container, whose ``record`` children are the value, a tuple when
-    ``many`` else exactly one. ``root`` is the .NET return type, the GET/POST root name."""
+    """Where the result sits inside ``{Op}Result`` (SOAP) or the bare root (GET/POST).
+
+    ``path`` leads to the container, whose ``record`` children are the value: a tuple when
+    ``many``, else exactly one. With ``inline`` the result element itself is the record.
+    Without a ``record`` the result only reports success (the value is None). ``root`` is
+    the .NET return type, the GET/POST root name. Any result may carry ``ErrorCode`` and
+    ``Message``: an ErrorCode other than ``NoError``/``0`` is an APIError."""
 
     root: str
-    record: Record
+    record: Record | None = None
     path: tuple[str, ...] = ()
     many: bool = False
+    inline: bool = False
+
+    @property
+    def status_members(self) -> tuple[str, ...]:
+        """The status elements this result type declares after its own members: the
+        service's write results (inline or record-less) report ErrorCode and Message."""
+        return STATUS_MEMBERS if self.inline or self.record is None else ()
+
+
+STATUS_MEMBERS = ("ErrorCode", "Message")
 
 
 CREDENTIALS = (Param("contactEmail"), Param("contactAPIkey", secret=True))
@@ -210,9 +244,10 @@ class Operation:
             self.check(values)
         wire: list[WireValue] = [email, api_key]
         for param in self.params[2:]:
-            wire.append(param.to_wire(values.pop(param.python or param.wire, None)))
-        if values:
-            raise TypeError(f"{self.name} got unexpected arguments {sorted(values)}")
+            wire.append(param.to_wire(values.get(param.python or param.wire)))
+        unknown = set(values) - {p.python or p.wire for p in self.params}
+        if unknown:
+            raise TypeError(f"{self.name} got unexpected arguments {sorted(unknown)}")
         return Call(self, tuple(wire))
 
 
@@ -322,3 +357,267 @@ GET_IMAGE_STATUS = Operation(
 )
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (GET_IMAGES_LIST, GET_IMAGE_STATUS)}
+
+
+# -- the rest of the service ----------------------------------------------------------------
+# Result shapes from the service's help pages; where a page was cut off, the record is read
+# tolerantly by element name and everything else lands in the model's ``extra`` (the
+# inferred shapes are listed in docs/api.md).
+
+
+def _fields(*specs: tuple[str, str] | Field) -> tuple[Field, ...]:
+    return tuple(s if isinstance(s, Field) else Field(*s) for s in specs)
+
+
+def _p(wire: str, python: str, convert: Converter | None = None, **more: Any) -> Param:
+    return Param(wire, python=python, convert=convert, **more)
+
+
+def _one_image(values: Mapping[str, object]) -> None:
+    if (values.get("image_ticket") is None) == (values.get("customer_image_id") is None):
+        raise InvalidArgumentError("give exactly one of image_ticket or customer_image_id")
+
+
+PRODUCT_ID_STATISTIC = Record("ProductIdStatistic", ProductIdStatistic, _fields(
+    ("ProductId", "product_id"),
+    Field("DoneCount", "done_count", INT, required=True),
+    Field("TodoCount", "todo_count", INT, required=True),
+))
+CONTACT = Record("Contact", Contact, _fields(
+    ("ContactPerson", "person"),
+    ("ContactCompany", "company"),
+    ("ContactEmail", "email"),
+    Field("ContactDaysOfCredit", "days_of_credit", INT),
+    Field("ContactAccountBalance", "account_balance", DECIMAL),
+    Field("ContactAccountBalance", "currency", xml_attribute="Currency"),
+    Field("NumberOfTrialImages", "trial_images", INT),
+))
+INVOICE = Record("Invoice", Invoice, _fields(
+    ("InvoiceId", "invoice_id"),
+    ("CreatedDate", "created_date"),
+    ("AmountDue", "amount_due"),
+    Field("IsPaid", "is_paid", BOOLEAN, required=True),
+    ("PaymentUrl", "payment_url"),
+    ("InvoiceUrl", "invoice_url"),
+))
+TEMPLATE = Record("Template", Template, _fields(
+    Field("TemplateId", "template_id", INT, required=True),
+    Field("ContactId", "contact_id", INT),
+    ("TemplateName", "name"),
+    ("Prices", "prices"),
+    Field("IsCombinedImages", "is_combined_images", BOOLEAN),
+    Field("TemplateLabelId", "template_label_id", INT),
+    Field("IsRecreateDetail", "is_recreate_detail", BOOLEAN),
+    Field("ColorAdjustment", "color_adjustment", BOOLEAN),
+    ("ColorAdjustmentSetting", "color_adjustment_setting"),
+    ("ColorAdjustmentComment", "color_adjustment_comment"),
+    Field("ColorMatching", "color_matching", BOOLEAN),
+    ("ColorMatchingSetting", "color_matching_setting"),
+), extra=True)
+TEMPLATE_SPEC = Record("Template", TemplateSpec, _fields(
+    Field("Id", "template_id", INT, required=True),
+    ("Name", "name"),
+    Field("Price", "price", DECIMAL),
+    Field("Price", "currency", xml_attribute="Currency"),
+    ("CreatedDate", "created_date"),
+    ("ModifiedDate", "modified_date"),
+    Field("IsDeleted", "is_deleted", BOOLEAN),
+    ("OutputFormat", "output_format"),
+    Field("DeliveryTimeInHours", "delivery_time_hours", INT),
+    Field("BackgroundType", "background_type", INT),
+    ("BackgroundColor", "background_color"),
+    ("BackgroundVerticalGradientColor", "background_vertical_gradient_color"),
+    Field("ResizeType", "resize_type", INT),
+    Field("ResizeUnit", "resize_unit", INT),
+    Field("ResizeWidth", "resize_width", INT),
+    Field("ResizeHeight", "resize_height", INT),
+    Field("ResizeMaxSize", "resize_max_size", INT),
+    Field("ResizeMinSize", "resize_min_size", INT),
+    Field("MarginType", "margin_type", INT),
+    Field("MarginTop", "margin_top", INT),
+    Field("MarginBottom", "margin_bottom", INT),
+    Field("MarginLeft", "margin_left", INT),
+    Field("MarginRight", "margin_right", INT),
+), extra=True)
+SUBMITTED_IMAGE = Record("SubmittedImage", SubmittedImage, _fields(
+    Field("ImageTicket", "image_ticket", GUID, required=True),
+    ("CustomerImageId", "customer_image_id"),
+    Field("IsTrial", "is_trial", BOOLEAN),
+), extra=True)
+ADDED_TEMPLATE = Record("AddedTemplate", AddedTemplate, _fields(
+    Field("TemplateId", "template_id", INT),
+), extra=True)
+
+MARKER_INFO = complex_type("MarkerInfo", Param("X", INT), Param("Y", INT))
+COLOR_CHANGE_REQUEST = complex_type(
+    "ColorChangeRequest",
+    Param("colorChangeRequestMarkers", array_of(MARKER_INFO)),
+    Param("customerImageColorID"),
+    Param("outputFileName"),
+)
+
+_QUEUE_RESULT = Result("ImageQueueResponse", SUBMITTED_IMAGE, inline=True)
+_STATUS_RESULT = Result("ServiceResponse")
+
+
+def _image_urls() -> tuple[Param, ...]:
+    return (
+        _p("imageURL", "image_url", args.non_empty_text, required=True),
+        *(_p(f"imageURL{n}", "extra_image_urls", args.extra_urls, index=n - 2)
+          for n in range(2, 6)),
+    )
+
+
+_DEVELOPER_KEY = Param("developerAPIkey", python="developer_api_key", secret=True)
+_TEMPLATE_ID = _p("templateId", "template_id", args.int_text, required=True)
+_DELIVERY = _p("imageRequestedDeliveryTimeInHours", "requested_delivery_hours", args.int_text)
+_TAIL = (
+    _p("imageCallbackURL", "callback_url"),
+    _p("customerImageId", "customer_image_id", args.non_empty_text),
+    _p("productId", "product_id"),
+    _p("customerFolder", "customer_folder"),
+)
+_DEADLINE = _p("imageDeadlineDateTimeUTC", "deadline", args.wire_deadline)
+_COLORWAYS = Param("colorwayIds", array_of(INT), python="colorway_ids")
+_RESOURCE_URLS = Param("additionalResourceFileURLs", array_of(STRING),
+                       python="additional_resource_file_urls")
+
+DELETE_IMAGE_FROM_QUEUE = Operation(
+    "DeleteImageFromQueue",
+    (*CREDENTIALS, _p("imageTicket", "image_ticket", args.wire_ticket),
+     _p("customerImageId", "customer_image_id", args.non_empty_text)),
+    _STATUS_RESULT, changes_state=True, check=_one_image,
+)
+REJECT_PROCESSED_IMAGE = Operation(
+    "RejectProcessedImage",
+    (*CREDENTIALS, _p("imageTicket", "image_ticket", args.wire_ticket),
+     _p("comment", "comment", args.non_empty_text, required=True),
+     _p("customerImageId", "customer_image_id", args.non_empty_text),
+     _p("markupImageUrl", "markup_image_url")),
+    _STATUS_RESULT, changes_state=True, check=_one_image,
+)
+GET_PRODUCT_IDS_LIST = Operation(
+    "GetProductIdsList",
+    (*CREDENTIALS, _p("page", "page", args.wire_page, required=True),
+     _p("productIdsPerPage", "per_page", args.wire_per_page)),
+    Result("ProductIdsListResponse", PRODUCT_ID_STATISTIC, path=("ProductIds",), many=True),
+)
+GET_CONTACT_DETAILED = Operation(
+    "GetContactDetailed", CREDENTIALS, Result("ContactDetailedResponse", CONTACT),
+)
+_CONTACT_FIELDS = (
+    ("contactName", "name"), ("contactCompany", "company"), ("contactAddress1", "address1"),
+    ("contactAddress2", "address2"), ("contactZipCode", "zip_code"), ("contactCity", "city"),
+    ("contactState", "state"), ("contactPhone", "phone"),
+)
+_BILLING_FIELDS = (
+    ("billingEmail", "billing_email"), ("billingAddress1", "billing_address1"),
+    ("billingAddress2", "billing_address2"), ("billingZipCode", "billing_zip_code"),
+    ("billingCity", "billing_city"), ("billingState", "billing_state"),
+    ("euVatNumber", "eu_vat_number"),
+)
+EDIT_CONTACT = Operation(
+    "EditContact",
+    (*CREDENTIALS, *(_p(w, n) for w, n in _CONTACT_FIELDS),
+     _p("timezoneIndex", "timezone_index", args.int_text),
+     *(_p(w, n) for w, n in _BILLING_FIELDS),
+     _p("isReceivedNewslater", "receive_newsletter", args.wire_bool)),
+    _STATUS_RESULT, changes_state=True,
+)
+GET_INVOICE_LIST = Operation(
+    "GetInvoiceList",
+    (*CREDENTIALS, _p("fromDate", "from_date", args.wire_date),
+     _p("toDate", "to_date", args.wire_date),
+     _p("page", "page", args.wire_page, required=True), _p("returnUrl", "return_url")),
+    Result("InvoiceListResponse", INVOICE, path=("Invoices",), many=True),
+    check=_check_dates,
+)
+GET_TEMPLATES = Operation(
+    "GetTemplates", CREDENTIALS,
+    Result("TemplatesResponse", TEMPLATE, path=("Templates",), many=True),
+)
+GET_TEMPLATE_SPEC = Operation(
+    "GetTemplateSpec", (*CREDENTIALS, _TEMPLATE_ID), Result("TemplateSpecResponse", TEMPLATE_SPEC),
+)
+_TEMPLATE_PARAMS = (
+    ("templateName", "name", args.non_empty_text, True),
+    ("templateOutputFormat", "output_format", args.non_empty_text, True),
+    ("deliveryTimeInHour", "delivery_time_hours", args.int_text, True),
+    ("backgroundType", "background_type", args.int_text, False),
+    ("backgroundColor", "background_color", None, False),
+    ("backgroundVerticalGradientColor", "background_vertical_gradient_color", None, False),
+    ("resizeType", "resize_type", args.int_text, False),
+    ("resizeUnit", "resize_unit", args.int_text, False),
+    ("resizeHeight", "resize_height", args.int_text, False),
+    ("resizeWidth", "resize_width", args.int_text, False),
+    ("resizeMinSize", "resize_min_size", args.int_text, False),
+    ("resizeMaxSize", "resize_max_size", args.int_text, False),
+    ("marginType", "margin_type", args.int_text, False),
+    ("marginTop", "margin_top", args.int_text, False),
+    ("marginBottom", "margin_bottom", args.int_text, False),
+    ("marginLeft", "margin_left", args.int_text, False),
+    ("marginRight", "margin_right", args.int_text, False),
+    ("marginVerticalAlignment", "margin_vertical_alignment", None, False),
+    ("shadowType", "shadow_type", args.int_text, False),
+    ("isCombinedImages", "is_combined_images", args.wire_bool, False),
+    ("callbackUrl", "callback_url", None, False),
+    ("comment", "comment", None, False),
+    ("isKeptMannequin", "is_kept_mannequin", args.wire_bool, False),
+    ("isKeptModel", "is_kept_model", args.wire_bool, False),
+)
+ADD_TEMPLATE = Operation(
+    "AddTemplate",
+    (*CREDENTIALS, *(_p(w, n, c, required=r) for w, n, c, r in _TEMPLATE_PARAMS)),
+    Result("AddedTemplateResponse", ADDED_TEMPLATE, inline=True), changes_state=True,
+)
+WHITE_GLOVE_SERVICE = Operation(
+    "WhiteGloveService",
+    (*CREDENTIALS, _DEVELOPER_KEY, *_image_urls(),
+     _p("colorReferenceFileURL", "color_reference_file_url"), *_TAIL),
+    _QUEUE_RESULT, changes_state=True,
+)
+ADD_PARTNER_IMAGE_TO_QUEUE = Operation(
+    "AddPartnerImageToQueue",
+    (*CREDENTIALS, _p("applicationCode", "application_code", args.non_empty_text, required=True),
+     _TEMPLATE_ID, *_image_urls(),
+     _p("additionalResourceFileURL", "additional_resource_file_url"), _DELIVERY, *_TAIL,
+     _DEADLINE),
+    _QUEUE_RESULT, changes_state=True,
+)
+ADD_IMAGE_TO_QUEUE = Operation(
+    "AddImageToQueue",
+    (*CREDENTIALS, _DEVELOPER_KEY, _TEMPLATE_ID, *_image_urls(),
+     _p("colorReferenceFileURL", "color_reference_file_url"),
+     _p("additionalResourceFileURL", "additional_resource_file_url"), _RESOURCE_URLS,
+     _DELIVERY, *_TAIL, _DEADLINE, _p("instruction", "instruction"), _COLORWAYS,
+     Param("colorChangeRequests", array_of(COLOR_CHANGE_REQUEST), python="color_change_requests",
+           convert=args.color_change_requests)),
+    _QUEUE_RESULT, changes_state=True,
+)
+ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE = Operation(
+    "AddImageWithInstructionToQueue",
+    (*CREDENTIALS, _DEVELOPER_KEY, _TEMPLATE_ID, *_image_urls(),
+     _p("additionalResourceFileURL", "additional_resource_file_url"),
+     # additionalResourceFileURL2..5 are sent empty: every further resource URL goes in
+     # the additionalResourceFileURLs array (docs/api.md).
+     *(Param(f"additionalResourceFileURL{n}") for n in range(2, 6)),
+     _DELIVERY, *_TAIL, _DEADLINE,
+     _p("instruction", "instruction", args.non_empty_text, required=True), _COLORWAYS,
+     _RESOURCE_URLS),
+    _QUEUE_RESULT, changes_state=True,
+)
+ADD_STACK_IMAGE_TO_QUEUE = Operation(
+    "AddStackImageToQueue",
+    (*CREDENTIALS, _DEVELOPER_KEY, _TEMPLATE_ID, *_image_urls(),
+     _p("colorReferenceFileURL", "color_reference_file_url"),
+     _p("additionalResourceFileURL", "additional_resource_file_url"), _DELIVERY, *_TAIL,
+     _DEADLINE, _p("instruction", "instruction"), _COLORWAYS),
+    _QUEUE_RESULT, changes_state=True,
+)
+
+OPERATIONS.update((op.name, op) for op in (
+    DELETE_IMAGE_FROM_QUEUE, REJECT_PROCESSED_IMAGE, GET_PRODUCT_IDS_LIST, GET_CONTACT_DETAILED,
+    EDIT_CONTACT, GET_INVOICE_LIST, GET_TEMPLATES, GET_TEMPLATE_SPEC, ADD_TEMPLATE,
+    WHITE_GLOVE_SERVICE, ADD_PARTNER_IMAGE_TO_QUEUE, ADD_IMAGE_TO_QUEUE,
+    ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE, ADD_STACK_IMAGE_TO_QUEUE,
+))

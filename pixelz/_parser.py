@@ -37,14 +37,16 @@ import httpx
 from lxml import etree
 
 from ._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
-from ._operations import NAMESPACE, Call, Record
+from ._operations import NAMESPACE, Call, Field, Record
 from .errors import APIError, PixelzError, ProtocolBlockedError, ResponseParseError
-from .models import Protocol
+from .models import Extra, Protocol
 
 __all__ = ["clean_message", "parse_response", "redact"]
 
 _T = "{" + NAMESPACE + "}"
 _NIL = "{" + XSI_NS + "}nil"
+_ERROR_CODE, _MESSAGE = _T + "ErrorCode", _T + "Message"
+_NO_ERROR = frozenset({"", "NoError", "0"})
 _ENVELOPES = {"{" + SOAP11_NS + "}Envelope": SOAP11_NS, "{" + SOAP12_NS + "}Envelope": SOAP12_NS}
 _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
 _SNIPPET = 160
@@ -108,11 +110,12 @@ class _Reader:
             **self._where(),
         )
 
-    def _blocked(self, reason: str) -> ProtocolBlockedError:
+    def _blocked(self, reason: str, *, maybe_processed: bool = False) -> ProtocolBlockedError:
         return ProtocolBlockedError(
             f"{reason} (HTTP {self.status}, {self.content_type or 'no content type'}); "
             "the protocol looks blocked by a proxy or firewall or disabled on the server",
             status_code=self.status,
+            maybe_processed=maybe_processed,
             **self._where(),
         )
 
@@ -133,8 +136,13 @@ class _Reader:
             raise self._blocked("an HTML page instead of XML")
         if self.status not in (200, 500):
             raise self._blocked(f"unexpected HTTP status {self.status}")
+        spec = self.call.operation.result
+        if spec is None and self.status == 200 and not head:
+            return None  # a method without a result: GET/POST answer with an empty body
         if not head.startswith(b"<") or (self.mime and self.mime not in _XML_TYPES):
-            raise self._blocked("a non-XML body where XML was due")
+            # Not proof that the service never saw the request (a 200 of garbage, say).
+            raise self._blocked("a non-XML body where XML was due",
+                                maybe_processed=self.status == 200)
         # (A one-byte search is a memchr, ten times faster than one for a longer needle.)
         if b"!" in probe and (b"<!DOCTYPE" in probe or b"<!ENTITY" in probe):
             raise self.unreadable("response carries a DTD, refused")
@@ -145,14 +153,21 @@ class _Reader:
     # -- XML ------------------------------------------------------------------------------
 
     def _parse_xml(self, document: bytes, transcoded: bool) -> Any:
-        result = self.call.operation.result
+        spec = self.call.operation.result
+        if spec is None or spec.record is None or spec.inline:
+            body, self.restore = _neutralize_control_refs(document)
+            root = etree.fromstring(body, _parser("utf-8" if transcoded else None))
+            result = self._result(root)
+            if spec is None or spec.record is None:
+                return None
+            if result is None or _is_nil(result):
+                raise self.unreadable(f"an empty {self.call.operation.result_element}")
+            return _converter(spec.record)(result, self.restore)
         records = self._read_tree(document, transcoded)
-        if result is None:
-            return None
-        if result.many:
+        if spec.many:
             return tuple(records)
         if len(records) != 1:
-            raise self.unreadable(f"expected one {result.record.element}, found {len(records)}")
+            raise self.unreadable(f"expected one {spec.record.element}, found {len(records)}")
         return records[0]
 
     def _read_tree(self, document: bytes, transcoded: bool) -> list[Any]:
@@ -165,9 +180,9 @@ class _Reader:
         body, restore = _neutralize_control_refs(document)
         self.restore = restore
         spec = self.call.operation.result
-        # An operation without a result still has its answer read, for faults.
-        record_tag = _T + (spec.record.element if spec else "\0")
-        convert = _converter(spec.record) if spec else None
+        assert spec is not None and spec.record is not None
+        record_tag = _T + spec.record.element
+        convert = _converter(spec.record)
         records: list[Any] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
         encoding = "utf-8" if transcoded else None
@@ -184,7 +199,7 @@ class _Reader:
             parent = element.getparent()
             if not parents or parents[-1][0] is not parent:
                 parents.append((parent, len(records)))
-            if not _is_nil(element) and convert is not None:
+            if not _is_nil(element):
                 records.append(convert(element, restore))
             if streamed and count % _FREE_EVERY == 0:
                 # Free the records read so far, in one batch: one by one costs as much
@@ -205,6 +220,19 @@ class _Reader:
 
     def _container(self, root: Any) -> Any:
         """The element whose record children are the result, or None if empty."""
+        result = self._result(root)
+        spec = self.call.operation.result
+        if result is None or _is_nil(result) or spec is None:
+            return None
+        for name in spec.path:
+            result = _child(result, _T + name)
+            if result is None:
+                return None
+        return result
+
+    def _result(self, root: Any) -> Any:
+        """``{Op}Result`` of a SOAP envelope or the root of a GET/POST document (None when
+        the envelope has none); raises for a fault, an error status or an ErrorCode."""
         soap_ns = _ENVELOPES.get(root.tag)
         if soap_ns is not None:
             body = _child(root, f"{{{soap_ns}}}Body")
@@ -235,14 +263,16 @@ class _Reader:
             raise self.unreadable(f"unexpected document root {root.tag}")
         if self.status != 200:
             raise self.unreadable("an error status without a SOAP fault")
-        spec = self.call.operation.result
-        if result is None or _is_nil(result) or spec is None:
-            return None
-        for name in spec.path:
-            result = _child(result, _T + name)
-            if result is None:
-                return None
+        if result is not None:
+            code = _child(result, _ERROR_CODE)
+            if code is not None and (code.text or "").strip() not in _NO_ERROR:
+                message = _child(result, _MESSAGE)
+                text = "" if message is None else "".join(message.itertext())
+                raise self._api_error(self._restored(text), (code.text or "").strip())
         return result
+
+    def _restored(self, text: str) -> str:
+        return self.restore(text) if self.restore is not None else text
 
     def _fault(self, fault: Any, soap_ns: str) -> APIError:
         if soap_ns == SOAP11_NS:
@@ -367,47 +397,61 @@ def _converter(spec: Record) -> Convert:
 
     Built once per record type from its fields. A string element that is absent or nil
     is None, an empty one ""; an array is its items (nil items dropped), () when absent,
-    nil or empty. Values are never quoted in errors: a server could echo the key there.
+    nil or empty. A model with ``extra`` gets every other child element, wire name ->
+    text. Values are never quoted in errors: a server could echo the key there.
     """
-    by_tag: dict[str, tuple[int, Any]] = {}
+    by_tag: dict[str, list[tuple[int, Field]]] = {}
     for index, field in enumerate(spec.fields):
-        by_tag[_T + field.wire] = (index, field)
+        by_tag.setdefault(_T + field.wire, []).append((index, field))
     defaults = tuple(() if f.type.is_array else None for f in spec.fields)
     required = [(i, f.wire) for i, f in enumerate(spec.fields) if f.required]
-    model = spec.model
+    model, keep_extra = spec.model, spec.extra
 
     def convert(element: Any, restore: Callable[[str], str] | None) -> Any:
         values: list[Any] = list(defaults)
+        extra: list[tuple[str, str | None]] = []
         for child in element:
-            entry = by_tag.get(child.tag)
-            if entry is None:
-                continue  # unknown elements are ignored
-            index, field = entry
-            wire_type = field.type
-            if wire_type.item is not None:
-                values[index] = () if _is_nil(child) else _items(child, wire_type, restore)
-                continue
-            text = child.text
-            if text is None:
-                if _is_nil(child):
-                    values[index] = None
-                    continue
-                text = ""
-            name = wire_type.name
-            if name in _STRING_LIKE:
-                values[index] = restore(text) if restore is not None else text
-                continue
-            try:
-                values[index] = _SCALARS[name](text)
-            except (ValueError, KeyError, ArithmeticError):
-                raise ValueError(f"{field.wire} is not an xsd:{name}") from None
+            entries = by_tag.get(child.tag)
+            if entries is None:
+                if keep_extra and isinstance(child.tag, str):
+                    text = None if _is_nil(child) else "".join(child.itertext())
+                    if text is not None and restore is not None:
+                        text = restore(text)
+                    extra.append((child.tag.rpartition("}")[2], text))
+                continue  # unknown elements are otherwise ignored
+            for index, field in entries:
+                values[index] = _value(child, field, restore)
         for index, _ in required:
             if values[index] is None:
                 missing = ", ".join(w for i, w in required if values[i] is None)
                 raise ValueError(f"{spec.element} without {missing}")
+        if keep_extra:
+            return model(*values, extra=Extra(extra))
         return model(*values)
 
     return convert
+
+
+def _value(child: Any, field: Field, restore: Callable[[str], str] | None) -> Any:
+    wire_type = field.type
+    if field.xml_attribute is not None:
+        return child.get(field.xml_attribute)
+    if wire_type.item is not None:
+        return () if _is_nil(child) else _items(child, wire_type, restore)
+    text = child.text
+    if text is None:
+        if _is_nil(child):
+            return None
+        text = ""
+    name = wire_type.name
+    if name in _STRING_LIKE:
+        return restore(text) if restore is not None else text
+    if not text.strip() and not field.required:
+        return None  # an empty optional number or boolean reads as absent
+    try:
+        return _SCALARS[name](text)
+    except (ValueError, KeyError, ArithmeticError):
+        raise ValueError(f"{field.wire} is not an xsd:{name}") from None
 
 
 def _items(

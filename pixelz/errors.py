@@ -18,6 +18,7 @@ __all__ = [
     "AllProtocolsFailedError",
     "InvalidArgumentError",
     "NetworkError",
+    "OutcomeUnknownError",
     "PixelzError",
     "ProtocolBlockedError",
     "RequestTimeoutError",
@@ -86,7 +87,9 @@ class APIError(PixelzError):
 class ProtocolBlockedError(PixelzError):
     """This protocol's path is unavailable (block page, disabled protocol, wrong status).
 
-    The client falls back to the next protocol when it sees this error.
+    The client falls back to the next protocol when it sees this error. ``maybe_processed``
+    is True when the answer does not prove the service never handled the request (a 200
+    carrying something other than XML): a call that changes something is then not resent.
     """
 
     def __init__(
@@ -96,8 +99,10 @@ class ProtocolBlockedError(PixelzError):
         operation: str | None = None,
         protocol: Protocol | str | None = None,
         status_code: int | None = None,
+        maybe_processed: bool = False,
     ) -> None:
         self.status_code = status_code
+        self.maybe_processed = maybe_processed
         super().__init__(message, operation=operation, protocol=protocol)
 
 
@@ -116,6 +121,13 @@ class AllProtocolsFailedError(PixelzError):
             for protocol, error in self.attempts
         )
         super().__init__(f"every protocol failed ({lines})", operation=operation)
+
+
+class OutcomeUnknownError(PixelzError):
+    """A call that changes something may or may not have been processed: the connection
+    broke after the request was sent, or the answer could not be read. pixelz does not
+    resend it (that could apply it twice); look the result up before trying again.
+    ``operation`` and ``protocol`` say which call and where."""
 
 
 class NetworkError(PixelzError):

@@ -74,13 +74,19 @@ def _sample(name: str, type_: WireType) -> Node:
 
 
 def _record(record: Record) -> Node:
-    return Node(record.element, children=tuple(_sample(f.wire, f.type) for f in record.fields))
+    fields = (f for f in record.fields if f.xml_attribute is None)
+    return Node(record.element, children=tuple(_sample(f.wire, f.type) for f in fields))
 
 
 def _result_content(operation: Operation) -> tuple[Node, ...]:
     result = operation.result
     if result is None:
         return ()
+    status = tuple(Node(name, text="string") for name in result.status_members)
+    if result.record is None:
+        return status
+    if result.inline:
+        return _record(result.record).children + status
     if result.many:  # an array of nillable records: a full item and a nil one
         nodes: tuple[Node, ...] = (_record(result.record), Node(result.record.element, NIL))
     else:

@@ -90,9 +90,14 @@ def _result_type(op: Operation) -> WireType | None:
     result = op.result
     if result is None:
         return None
+    status = tuple(Param(name) for name in result.status_members)
+    if result.record is None:
+        return complex_type(result.root, *status)
+    fields = tuple(Param(f.wire, f.type) for f in result.record.fields if f.xml_attribute is None)
+    if result.inline:
+        return complex_type(result.root, *fields, *status)
     assert len(result.path) <= 1, "a result path of one element at most"
-    record = complex_type(result.record.element,
-                          *(Param(f.wire, f.type) for f in result.record.fields))
+    record = complex_type(result.record.element, *fields)
     inner = array_of(record) if result.many else record
     return complex_type(result.root, Param(result.path[0] if result.path else record.name, inner))
 

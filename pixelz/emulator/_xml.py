@@ -117,13 +117,21 @@ def value_element(name: str, type_: WireType, value: Any, nil_style: NilStyle) -
 
 
 def _get(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name)
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
 
 
 def _members(name: str, fields: Any, obj: Any, nil_style: NilStyle) -> Element:
-    children = []
+    children: list[Element] = []
     for field in fields:
         wire = field.wire
+        xml_attribute = getattr(field, "xml_attribute", None)
+        if xml_attribute is not None:  # an attribute of the element written just before
+            value = _get(obj, f"{wire}@{xml_attribute}")
+            if value is not None and children and children[-1].name == wire:
+                extra = ((xml_attribute, str(value)),)
+                children[-1] = attrs.evolve(children[-1],
+                                            attributes=children[-1].attributes + extra)
+            continue
         child = value_element(wire, field.type, _get(obj, wire), nil_style)
         if child is not None:
             children.append(child)
@@ -138,8 +146,10 @@ def record_element(record: Record, obj: Any, nil_style: NilStyle) -> Element:
 
 def result_children(result: Result | None, value: Any, nil_style: NilStyle) -> tuple[Element, ...]:
     """What goes inside ``{Op}Result`` (or the GET/POST root) for a handler's value."""
-    if result is None:
+    if result is None or result.record is None:
         return ()
+    if result.inline:
+        return record_element(result.record, value, nil_style).children
     if result.many:
         children = tuple(
             Element(result.record.element, NIL) if item is None
