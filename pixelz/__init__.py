@@ -15,12 +15,31 @@ from .errors import (
     APIError,
     InvalidArgumentError,
     NetworkError,
+    OutcomeUnknownError,
     PixelzError,
     ProtocolBlockedError,
     RequestTimeoutError,
     ResponseParseError,
 )
-from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
+from .models import (
+    AddedTemplate,
+    ColorChangeRequest,
+    Contact,
+    Extra,
+    ImagesPage,
+    ImageStatus,
+    Invoice,
+    InvoicesPage,
+    MarkerInfo,
+    ProductIdsPage,
+    ProductIdStatistic,
+    Protocol,
+    SortBy,
+    Status,
+    SubmittedImage,
+    Template,
+    TemplateSpec,
+)
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
@@ -29,14 +48,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APIError",
+    "AddedTemplate",
     "AllProtocolsFailedError",
     "AsyncClient",
     "Client",
+    "ColorChangeRequest",
+    "Contact",
+    "Extra",
     "ImageStatus",
     "ImagesPage",
     "InvalidArgumentError",
+    "Invoice",
+    "InvoicesPage",
+    "MarkerInfo",
     "NetworkError",
+    "OutcomeUnknownError",
     "PixelzError",
+    "ProductIdStatistic",
+    "ProductIdsPage",
     "Protocol",
     "ProtocolBlockedError",
     "ProtocolComparison",
@@ -45,6 +74,9 @@ __all__ = [
     "ResponseParseError",
     "SortBy",
     "Status",
+    "SubmittedImage",
+    "Template",
+    "TemplateSpec",
     "__version__",
 ]
 

@@ -6,7 +6,8 @@ pixelz/_client.py (the blocking :class:`pixelz.Client`) is generated from this f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import datetime
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,28 @@ from ._core import (
     SortArg,
     StatusArg,
     TimeoutArg,
+    shape_result,
 )
-from ._operations import GET_IMAGE_STATUS, GET_IMAGES_LIST, Call, Operation
+from ._operations import (
+    ADD_IMAGE_TO_QUEUE,
+    ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE,
+    ADD_PARTNER_IMAGE_TO_QUEUE,
+    ADD_STACK_IMAGE_TO_QUEUE,
+    ADD_TEMPLATE,
+    DELETE_IMAGE_FROM_QUEUE,
+    EDIT_CONTACT,
+    GET_CONTACT_DETAILED,
+    GET_IMAGE_STATUS,
+    GET_IMAGES_LIST,
+    GET_INVOICE_LIST,
+    GET_PRODUCT_IDS_LIST,
+    GET_TEMPLATE_SPEC,
+    GET_TEMPLATES,
+    REJECT_PROCESSED_IMAGE,
+    WHITE_GLOVE_SERVICE,
+    Call,
+    Operation,
+)
 from ._policy import (
     DEFAULT_COOLDOWN,
     DEFAULT_MAX_RETRIES,
@@ -38,8 +59,21 @@ from ._policy import (
     Sleep,
     failure_from_exception,
 )
-from .errors import PixelzError
-from .models import ImagesPage, ImageStatus
+from .errors import APIError, OutcomeUnknownError, PixelzError
+from .models import (
+    AddedTemplate,
+    ColorChangeRequest,
+    Contact,
+    ImagesPage,
+    ImageStatus,
+    Invoice,
+    InvoicesPage,
+    ProductIdsPage,
+    ProductIdStatistic,
+    SubmittedImage,
+    Template,
+    TemplateSpec,
+)
 
 if TYPE_CHECKING:
     from .compare import ProtocolComparison, ProtocolResult
@@ -190,7 +224,7 @@ class AsyncClient(ClientCore):
             call = self._with_page(first, number)
             return self._page(call, await self._request(call))
 
-        return _io.walk_pages(fetch, prefetch)
+        return _io.walk_pages(fetch, prefetch, GET_IMAGES_LIST.name)
 
     async def get_image_status(
         self, image_ticket: Any = None, *, customer_image_id: str | None = None
@@ -211,39 +245,404 @@ class AsyncClient(ClientCore):
         return outcome.value  # type: ignore[no-any-return]
 
     async def compare_protocols(
-        self,
-        *,
-        status: StatusArg = None,
-        exclude_status: StatusArg = None,
-        product_id: str | None = None,
-        from_date: DateArg = None,
-        to_date: DateArg = None,
-        page: int = 1,
-        per_page: int | None = None,
-        sort_by: SortArg = None,
-        descending: bool | None = None,
+        self, method: str = "list_images", /, **arguments: Any
     ) -> ProtocolComparison:
-        """Run one :meth:`list_images` query over each configured protocol, one after the
-        other, without fallback or stickiness, and report what each returned, how fast,
-        and where they differ. Failures are reported in the result, not raised.
+        """Run one read call over each configured protocol, one after the other, without
+        fallback or stickiness, and report what each returned, how fast, and where they
+        differ. Failures are reported in the result, not raised.
+
+        ``method`` names the read method (``"list_images"``, ``"get_image_status"``,
+        ``"list_product_ids"``, ``"get_contact"``, ``"list_invoices"``,
+        ``"list_templates"``, ``"get_template"``) and ``arguments`` are its keywords:
+        ``compare_protocols(status="delivered")``, ``compare_protocols("get_contact")``.
 
         Raises:
-            InvalidArgumentError: before any I/O, for a bad argument.
+            InvalidArgumentError: before any I/O, for a bad method or argument.
         """
-        call = self._bind(
-            GET_IMAGES_LIST, status=status, exclude_status=exclude_status,
-            product_id=product_id, from_date=from_date, to_date=to_date, page=page,
-            per_page=per_page, sort_by=sort_by, descending=descending,
-        )
+        call = self._read_call(method, arguments)
         results: list[ProtocolResult] = []
         for transport, stats, plan in self._comparison_plans(call):
             try:
-                result = self._page(call, await self._drive(plan, call))
+                value = shape_result(call, await self._drive(plan, call))
             except PixelzError as exc:
                 results.append(self._result(transport, stats, None, exc))
             else:
-                results.append(self._result(transport, stats, result, None))
+                results.append(self._result(transport, stats, value, None))
         return self._comparison(results)
+
+    # -- images: delete, reject -----------------------------------------------------------
+
+    async def delete_image(
+        self, image_ticket: Any = None, *, customer_image_id: str | None = None
+    ) -> None:
+        """Remove an image from the queue before production starts (DeleteImageFromQueue),
+        by ticket or by your own id: exactly one of the two.
+
+        Not idempotent: retried or moved to another protocol only when the failure proves
+        the service did not process it.
+
+        Raises:
+            InvalidArgumentError: neither or both given, or a malformed ticket.
+            APIError: refused by the service (already in production, not found...).
+            OutcomeUnknownError: the call may or may not have been applied.
+            ProtocolBlockedError, AllProtocolsFailedError, NetworkError: see pixelz.errors.
+        """
+        await self._request(self._bind(
+            DELETE_IMAGE_FROM_QUEUE, image_ticket=image_ticket,
+            customer_image_id=customer_image_id,
+        ))
+
+    async def reject_image(
+        self,
+        image_ticket: Any = None,
+        *,
+        comment: str,
+        customer_image_id: str | None = None,
+        markup_image_url: str | None = None,
+    ) -> None:
+        """Send a delivered image back to production with your ``comment``
+        (RejectProcessedImage); by ticket or by your own id: exactly one of the two.
+        Raises as :meth:`delete_image`."""
+        await self._request(self._bind(
+            REJECT_PROCESSED_IMAGE, image_ticket=image_ticket, comment=comment,
+            customer_image_id=customer_image_id, markup_image_url=markup_image_url,
+        ))
+
+    # -- products, account, invoices ------------------------------------------------------
+
+    async def list_product_ids(
+        self, *, page: int = 1, per_page: int | None = None
+    ) -> ProductIdsPage:
+        """One page of your product ids with their done and to-do image counts
+        (GetProductIdsList). ``per_page``: 1 to 100, None for the service's default.
+        Raises as :meth:`list_images`."""
+        call = self._bind(GET_PRODUCT_IDS_LIST, page=page, per_page=per_page)
+        return shape_result(call, await self._request(call))  # type: ignore[no-any-return]
+
+    def iter_product_ids(
+        self, *, per_page: int | None = ITER_PER_PAGE, prefetch: int = 1
+    ) -> AsyncIterator[ProductIdStatistic]:
+        """Every product id statistic, page after page, lazily (as :meth:`iter_images`)."""
+        first = self._bind(GET_PRODUCT_IDS_LIST, page=1, per_page=per_page)
+        return self._walk(first, self._check_prefetch(prefetch))
+
+    async def get_contact(self) -> Contact:
+        """Your account: contact, credit, balance and trial images (GetContactDetailed).
+        Raises as :meth:`get_image_status`."""
+        outcome = await self._request(self._bind(GET_CONTACT_DETAILED))
+        return outcome.value  # type: ignore[no-any-return]
+
+    async def edit_contact(
+        self,
+        *,
+        name: str | None = None,
+        company: str | None = None,
+        address1: str | None = None,
+        address2: str | None = None,
+        zip_code: str | None = None,
+        city: str | None = None,
+        state: str | None = None,
+        phone: str | None = None,
+        timezone_index: int | None = None,
+        billing_email: str | None = None,
+        billing_address1: str | None = None,
+        billing_address2: str | None = None,
+        billing_zip_code: str | None = None,
+        billing_city: str | None = None,
+        billing_state: str | None = None,
+        eu_vat_number: str | None = None,
+        receive_newsletter: bool | None = None,
+    ) -> None:
+        """Change your account's details (EditContact); what you leave out (None) is sent
+        empty, which the service keeps as it is. Raises as :meth:`delete_image`."""
+        await self._request(self._bind(
+            EDIT_CONTACT, name=name, company=company, address1=address1, address2=address2,
+            zip_code=zip_code, city=city, state=state, phone=phone,
+            timezone_index=timezone_index, billing_email=billing_email,
+            billing_address1=billing_address1, billing_address2=billing_address2,
+            billing_zip_code=billing_zip_code, billing_city=billing_city,
+            billing_state=billing_state, eu_vat_number=eu_vat_number,
+            receive_newsletter=receive_newsletter,
+        ))
+
+    async def list_invoices(
+        self,
+        *,
+        from_date: DateArg = None,
+        to_date: DateArg = None,
+        page: int = 1,
+        return_url: str | None = None,
+    ) -> InvoicesPage:
+        """One page of your invoices created in the inclusive date range (GetInvoiceList);
+        ``return_url`` is where the payment page sends you back. Raises as
+        :meth:`list_images`."""
+        call = self._bind(GET_INVOICE_LIST, from_date=from_date, to_date=to_date, page=page,
+                          return_url=return_url)
+        return shape_result(call, await self._request(call))  # type: ignore[no-any-return]
+
+    def iter_invoices(
+        self,
+        *,
+        from_date: DateArg = None,
+        to_date: DateArg = None,
+        return_url: str | None = None,
+        prefetch: int = 1,
+    ) -> AsyncIterator[Invoice]:
+        """Every invoice in the range, page after page, lazily; the walk ends at the first
+        empty page (the service does not say its page size)."""
+        first = self._bind(GET_INVOICE_LIST, from_date=from_date, to_date=to_date, page=1,
+                           return_url=return_url)
+        return self._walk(first, self._check_prefetch(prefetch))
+
+    # -- templates ---------------------------------------------------------------------------
+
+    async def list_templates(self) -> tuple[Template, ...]:
+        """Your templates (GetTemplates). Raises as :meth:`get_image_status`."""
+        outcome = await self._request(self._bind(GET_TEMPLATES))
+        return outcome.value  # type: ignore[no-any-return]
+
+    async def get_template(self, template_id: int) -> TemplateSpec:
+        """One template in detail (GetTemplateSpec). Raises as :meth:`get_image_status`."""
+        outcome = await self._request(self._bind(GET_TEMPLATE_SPEC, template_id=template_id))
+        return outcome.value  # type: ignore[no-any-return]
+
+    async def add_template(
+        self,
+        *,
+        name: str,
+        output_format: str,
+        delivery_time_hours: int,
+        background_type: int | None = None,
+        background_color: str | None = None,
+        background_vertical_gradient_color: str | None = None,
+        resize_type: int | None = None,
+        resize_unit: int | None = None,
+        resize_height: int | None = None,
+        resize_width: int | None = None,
+        resize_min_size: int | None = None,
+        resize_max_size: int | None = None,
+        margin_type: int | None = None,
+        margin_top: int | None = None,
+        margin_bottom: int | None = None,
+        margin_left: int | None = None,
+        margin_right: int | None = None,
+        margin_vertical_alignment: str | None = None,
+        shadow_type: int | None = None,
+        is_combined_images: bool | None = None,
+        callback_url: str | None = None,
+        comment: str | None = None,
+        is_kept_mannequin: bool | None = None,
+        is_kept_model: bool | None = None,
+    ) -> AddedTemplate:
+        """Create a template (AddTemplate); the answer holds its id when the service sends
+        it. Raises as :meth:`delete_image`."""
+        outcome = await self._request(self._bind(
+            ADD_TEMPLATE, name=name, output_format=output_format,
+            delivery_time_hours=delivery_time_hours, background_type=background_type,
+            background_color=background_color,
+            background_vertical_gradient_color=background_vertical_gradient_color,
+            resize_type=resize_type, resize_unit=resize_unit, resize_height=resize_height,
+            resize_width=resize_width, resize_min_size=resize_min_size,
+            resize_max_size=resize_max_size, margin_type=margin_type, margin_top=margin_top,
+            margin_bottom=margin_bottom, margin_left=margin_left, margin_right=margin_right,
+            margin_vertical_alignment=margin_vertical_alignment, shadow_type=shadow_type,
+            is_combined_images=is_combined_images, callback_url=callback_url,
+            comment=comment, is_kept_mannequin=is_kept_mannequin, is_kept_model=is_kept_model,
+        ))
+        return outcome.value  # type: ignore[no-any-return]
+
+    # -- submissions ---------------------------------------------------------------------------
+
+    async def submit_image(
+        self,
+        image_url: str,
+        *,
+        template_id: int,
+        developer_api_key: str | None = None,
+        extra_image_urls: Sequence[str] | None = None,
+        color_reference_file_url: str | None = None,
+        additional_resource_file_url: str | None = None,
+        additional_resource_file_urls: Sequence[str] | None = None,
+        requested_delivery_hours: int | None = None,
+        callback_url: str | None = None,
+        customer_image_id: str | None = None,
+        product_id: str | None = None,
+        customer_folder: str | None = None,
+        deadline: datetime.datetime | None = None,
+        instruction: str | None = None,
+        colorway_ids: Sequence[int] | None = None,
+        color_change_requests: Sequence[ColorChangeRequest] | None = None,
+    ) -> SubmittedImage:
+        """Queue an image for editing with a template (AddImageToQueue). Only SOAP carries
+        this operation (its color change requests are a complex type).
+
+        ``extra_image_urls``: up to 4 more views (imageURL2..5); ``deadline``: an aware
+        datetime, sent in UTC; ``developer_api_key`` is kept secret like your API key.
+        With a ``customer_image_id`` the submission lands at most once: after an ambiguous
+        failure the image is looked up by that id and resent only if it is not there.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+            APIError: refused by the service (unknown template, duplicate id...).
+            OutcomeUnknownError: it may or may not have been queued (without a
+                ``customer_image_id`` to look it up by).
+            ProtocolBlockedError: the configured protocols cannot carry it.
+            AllProtocolsFailedError, NetworkError: see pixelz.errors.
+        """
+        return await self._submit(self._bind(
+            ADD_IMAGE_TO_QUEUE, image_url=image_url, template_id=template_id,
+            developer_api_key=developer_api_key, extra_image_urls=extra_image_urls,
+            color_reference_file_url=color_reference_file_url,
+            additional_resource_file_url=additional_resource_file_url,
+            additional_resource_file_urls=additional_resource_file_urls,
+            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
+            customer_image_id=customer_image_id, product_id=product_id,
+            customer_folder=customer_folder, deadline=deadline, instruction=instruction,
+            colorway_ids=colorway_ids, color_change_requests=color_change_requests,
+        ), customer_image_id)
+
+    async def submit_image_with_instruction(
+        self,
+        image_url: str,
+        *,
+        template_id: int,
+        instruction: str,
+        developer_api_key: str | None = None,
+        extra_image_urls: Sequence[str] | None = None,
+        additional_resource_file_url: str | None = None,
+        additional_resource_file_urls: Sequence[str] | None = None,
+        requested_delivery_hours: int | None = None,
+        callback_url: str | None = None,
+        customer_image_id: str | None = None,
+        product_id: str | None = None,
+        customer_folder: str | None = None,
+        deadline: datetime.datetime | None = None,
+        colorway_ids: Sequence[int] | None = None,
+    ) -> SubmittedImage:
+        """Queue an image with written instructions (AddImageWithInstructionToQueue).
+        Every further resource URL goes in ``additional_resource_file_urls`` (the
+        additionalResourceFileURL2..5 parameters are sent empty). HTTP GET/POST carry it
+        only when both arrays hold at least one value. Raises as :meth:`submit_image`."""
+        return await self._submit(self._bind(
+            ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE, image_url=image_url, template_id=template_id,
+            instruction=instruction, developer_api_key=developer_api_key,
+            extra_image_urls=extra_image_urls,
+            additional_resource_file_url=additional_resource_file_url,
+            additional_resource_file_urls=additional_resource_file_urls,
+            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
+            customer_image_id=customer_image_id, product_id=product_id,
+            customer_folder=customer_folder, deadline=deadline, colorway_ids=colorway_ids,
+        ), customer_image_id)
+
+    async def submit_stack_image(
+        self,
+        image_url: str,
+        *,
+        template_id: int,
+        developer_api_key: str | None = None,
+        extra_image_urls: Sequence[str] | None = None,
+        color_reference_file_url: str | None = None,
+        additional_resource_file_url: str | None = None,
+        requested_delivery_hours: int | None = None,
+        callback_url: str | None = None,
+        customer_image_id: str | None = None,
+        product_id: str | None = None,
+        customer_folder: str | None = None,
+        deadline: datetime.datetime | None = None,
+        instruction: str | None = None,
+        colorway_ids: Sequence[int] | None = None,
+    ) -> SubmittedImage:
+        """Queue a stack of views of one product (AddStackImageToQueue). HTTP GET/POST
+        carry it only when ``colorway_ids`` holds at least one value. Raises as
+        :meth:`submit_image`."""
+        return await self._submit(self._bind(
+            ADD_STACK_IMAGE_TO_QUEUE, image_url=image_url, template_id=template_id,
+            developer_api_key=developer_api_key, extra_image_urls=extra_image_urls,
+            color_reference_file_url=color_reference_file_url,
+            additional_resource_file_url=additional_resource_file_url,
+            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
+            customer_image_id=customer_image_id, product_id=product_id,
+            customer_folder=customer_folder, deadline=deadline, instruction=instruction,
+            colorway_ids=colorway_ids,
+        ), customer_image_id)
+
+    async def submit_partner_image(
+        self,
+        image_url: str,
+        *,
+        application_code: str,
+        template_id: int,
+        extra_image_urls: Sequence[str] | None = None,
+        additional_resource_file_url: str | None = None,
+        requested_delivery_hours: int | None = None,
+        callback_url: str | None = None,
+        customer_image_id: str | None = None,
+        product_id: str | None = None,
+        customer_folder: str | None = None,
+        deadline: datetime.datetime | None = None,
+    ) -> SubmittedImage:
+        """Queue an image on behalf of a partner application (AddPartnerImageToQueue).
+        Raises as :meth:`submit_image`."""
+        return await self._submit(self._bind(
+            ADD_PARTNER_IMAGE_TO_QUEUE, image_url=image_url, application_code=application_code,
+            template_id=template_id, extra_image_urls=extra_image_urls,
+            additional_resource_file_url=additional_resource_file_url,
+            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
+            customer_image_id=customer_image_id, product_id=product_id,
+            customer_folder=customer_folder, deadline=deadline,
+        ), customer_image_id)
+
+    async def submit_white_glove(
+        self,
+        image_url: str,
+        *,
+        developer_api_key: str | None = None,
+        extra_image_urls: Sequence[str] | None = None,
+        color_reference_file_url: str | None = None,
+        callback_url: str | None = None,
+        customer_image_id: str | None = None,
+        product_id: str | None = None,
+        customer_folder: str | None = None,
+    ) -> SubmittedImage:
+        """Queue an image for the white-glove service, without a template
+        (WhiteGloveService). Raises as :meth:`submit_image`."""
+        return await self._submit(self._bind(
+            WHITE_GLOVE_SERVICE, image_url=image_url, developer_api_key=developer_api_key,
+            extra_image_urls=extra_image_urls, color_reference_file_url=color_reference_file_url,
+            callback_url=callback_url, customer_image_id=customer_image_id,
+            product_id=product_id, customer_folder=customer_folder,
+        ), customer_image_id)
+
+    async def _submit(self, call: Call, customer_image_id: str | None) -> SubmittedImage:
+        """Send a submission; with your own image id, resolve an ambiguous failure by
+        looking the id up: found, it is the answer; not found, the call is resent (at most
+        ``max_retries`` times). So a submission with an id lands at most once."""
+        resends = 0
+        while True:
+            try:
+                return (await self._request(call)).value  # type: ignore[no-any-return]
+            except OutcomeUnknownError as unknown:
+                if customer_image_id is None:
+                    raise
+                try:
+                    found = await self.get_image_status(customer_image_id=customer_image_id)
+                except APIError:  # not there: the first request was not processed
+                    if resends >= self._retry.max_retries:
+                        raise unknown from None
+                    resends += 1
+                    continue
+                except PixelzError:
+                    raise unknown from None
+                return SubmittedImage(found.image_ticket, found.customer_image_id)
+
+    def _walk(self, first: Call, prefetch: int) -> AsyncIterator[Any]:
+        """The records of ``first``'s pages, page after page."""
+
+        async def fetch(number: int) -> Any:
+            call = self._with_page(first, number)
+            return shape_result(call, await self._request(call))
+
+        return _io.walk_pages(fetch, prefetch, first.operation.name)
 
     async def _invoke(self, operation: Operation, **arguments: object) -> Any:
         """Call any operation of the table by its Python keywords: the result value."""

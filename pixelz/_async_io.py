@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from ._core import PageWalk
-from .models import ImagesPage, ImageStatus
 
 __all__ = ["sleep", "walk_pages"]
 
@@ -15,12 +15,12 @@ sleep = asyncio.sleep
 
 
 async def walk_pages(
-    fetch: Callable[[int], Awaitable[ImagesPage]], prefetch: int
-) -> AsyncIterator[ImageStatus]:
+    fetch: Callable[[int], Awaitable[Any]], prefetch: int, operation: str
+) -> AsyncIterator[Any]:
     """The records of pages 1, 2, ... in order, with up to ``prefetch`` requests in flight
     as tasks; at most ``prefetch - 1`` requests go past the last page."""
-    walk = PageWalk()
-    pending: list[asyncio.Task[ImagesPage]] = []
+    walk = PageWalk(operation)
+    pending: list[asyncio.Task[Any]] = []
     number = 0
     try:
         while True:
@@ -29,7 +29,7 @@ async def walk_pages(
                 pending.append(asyncio.ensure_future(fetch(number)))
             page = await pending.pop(0)
             more = walk.more_after(page)
-            for image in page.images:
+            for image in page:
                 yield image
             if not more:
                 return

@@ -20,7 +20,17 @@ import httpx
 
 from ._arguments import MAX_PER_PAGE, Credentials, resolve_credentials
 from ._logging import install_redaction
-from ._operations import Call, Operation
+from ._operations import (
+    GET_CONTACT_DETAILED,
+    GET_IMAGE_STATUS,
+    GET_IMAGES_LIST,
+    GET_INVOICE_LIST,
+    GET_PRODUCT_IDS_LIST,
+    GET_TEMPLATE_SPEC,
+    GET_TEMPLATES,
+    Call,
+    Operation,
+)
 from ._policy import (
     Action,
     Feedback,
@@ -32,7 +42,7 @@ from ._policy import (
 )
 from ._version import __version__
 from .errors import InvalidArgumentError, PixelzError, ResponseParseError
-from .models import ImagesPage, Protocol, SortBy, Status
+from .models import ImagesPage, InvoicesPage, ProductIdsPage, Protocol, SortBy, Status
 from .transports import Transport, default_transport
 
 if TYPE_CHECKING:
@@ -44,6 +54,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ITER_PER_PAGE",
     "NOT_GIVEN",
+    "READS",
     "USER_AGENT",
     "ClientCore",
     "DateArg",
@@ -55,6 +66,7 @@ __all__ = [
     "StatusArg",
     "TimeoutArg",
     "resolve_timeout",
+    "shape_result",
 ]
 
 DEFAULT_BASE_URL = "https://api.pixelz.com/soap.asmx"
@@ -252,14 +264,18 @@ class ClientCore:
 
     @staticmethod
     def _page(call: Call, outcome: Outcome) -> ImagesPage:
-        values = dict(zip(call.operation.parameters, call.values, strict=True))
-        per_page = values["imagesPerPage"]
-        return ImagesPage(
-            outcome.value,
-            int(str(values["page"])),
-            int(per_page) if isinstance(per_page, str) and per_page else None,
-            outcome.protocol,
-        )
+        return shape_result(call, outcome)  # type: ignore[no-any-return]
+
+    def _read_call(self, method: str, arguments: dict[str, Any]) -> Call:
+        """The call behind read method ``method`` (for ``compare_protocols``)."""
+        operation = READS.get(method)
+        if operation is None:
+            raise InvalidArgumentError(
+                f"invalid method {method!r}: expected one of {', '.join(READS)}"
+            )
+        if "page" in (p.python for p in operation.params):
+            arguments = {"page": 1, **arguments}  # as the method's own default
+        return self._bind(operation, **arguments)
 
     @staticmethod
     def _with_page(call: Call, number: int) -> Call:
@@ -278,7 +294,7 @@ class ClientCore:
 
     @staticmethod
     def _result(
-        transport: Transport, stats: Stats, page: ImagesPage | None, error: PixelzError | None
+        transport: Transport, stats: Stats, value: Any, error: PixelzError | None
     ) -> ProtocolResult:
         from .compare import ProtocolResult, outcome_of  # on first use: import time
 
@@ -288,7 +304,7 @@ class ClientCore:
             error=error,
             latency=stats.latency,
             response_bytes=stats.response_bytes,
-            page=page,
+            value=value,
         )
 
     @staticmethod
@@ -298,23 +314,63 @@ class ClientCore:
         return ProtocolComparison(tuple(results))
 
 
-class PageWalk:
-    """Decides, page after page, whether ``iter_images`` goes on.
+def _values(call: Call) -> dict[str, Any]:
+    return dict(zip(call.operation.parameters, call.values, strict=True))
 
-    A short or empty page ends the walk. A page identical to the previous one means the
-    server ignores ``page``: that is an error, not a reason to loop forever.
+
+def _number(text: Any) -> int | None:
+    return int(text) if isinstance(text, str) and text else None
+
+
+def shape_result(call: Call, outcome: Outcome) -> Any:
+    """What a public method returns for ``outcome``: a page for the paged lists (with the
+    page number and size of the call), the parsed value otherwise."""
+    op = call.operation
+    if op is GET_IMAGES_LIST:
+        values = _values(call)
+        return ImagesPage(outcome.value, _number(values["page"]) or 1,
+                          _number(values["imagesPerPage"]), outcome.protocol)
+    if op is GET_PRODUCT_IDS_LIST:
+        values = _values(call)
+        return ProductIdsPage(outcome.value, _number(values["page"]) or 1,
+                              _number(values["productIdsPerPage"]), outcome.protocol)
+    if op is GET_INVOICE_LIST:
+        return InvoicesPage(outcome.value, _number(_values(call)["page"]) or 1, outcome.protocol)
+    return outcome.value
+
+
+# The read methods ``compare_protocols`` can run, by client method name.
+READS: dict[str, Operation] = {
+    "list_images": GET_IMAGES_LIST,
+    "get_image_status": GET_IMAGE_STATUS,
+    "list_product_ids": GET_PRODUCT_IDS_LIST,
+    "get_contact": GET_CONTACT_DETAILED,
+    "list_invoices": GET_INVOICE_LIST,
+    "list_templates": GET_TEMPLATES,
+    "get_template": GET_TEMPLATE_SPEC,
+}
+
+
+class PageWalk:
+    """Decides, page after page, whether an ``iter_*`` walk goes on.
+
+    A page that says it is the last (short, or empty) ends the walk. A page identical to
+    the previous one means the server ignores ``page``: that is an error, not a reason to
+    loop forever.
     """
 
-    def __init__(self) -> None:
-        self._previous: ImagesPage | None = None
+    def __init__(self, operation: str) -> None:
+        self._operation = operation
+        self._previous: Any = None
 
-    def more_after(self, page: ImagesPage) -> bool:
+    def more_after(self, page: Any) -> bool:
         previous = self._previous
-        if previous is not None and page.images and page.images == previous.images:
+        records = tuple(page)
+        if previous is not None and records and records == tuple(previous):
             raise ResponseParseError(
                 f"page {page.page} repeats page {previous.page}: the server seems to ignore "
                 "the page parameter",
-                operation="GetImagesList",
+                operation=self._operation,
                 protocol=page.protocol,
             )
         self._previous = page

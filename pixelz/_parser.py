@@ -137,8 +137,8 @@ class _Reader:
         if self.status not in (200, 500):
             raise self._blocked(f"unexpected HTTP status {self.status}")
         spec = self.call.operation.result
-        if spec is None and self.status == 200 and not head:
-            return None  # a method without a result: GET/POST answer with an empty body
+        if (spec is None or spec.record is None) and self.status == 200 and not head:
+            return None  # nothing to read: a void method's GET/POST answer is empty
         if not head.startswith(b"<") or (self.mime and self.mime not in _XML_TYPES):
             # Not proof that the service never saw the request (a 200 of garbage, say).
             raise self._blocked("a non-XML body where XML was due",

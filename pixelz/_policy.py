@@ -18,6 +18,14 @@ GET/POST markup that ASP.NET would reject      not sent  next protocol (Protocol
 malformed or hostile XML                       no        next protocol (ResponseParseError)
 =============================================  ========  ====================================
 
+Calls that change something (``Operation.changes_state``: submissions, delete, reject,
+edit_contact, add_template) are not idempotent. They are retried or moved to the next
+protocol only when the failure proves the service did not process them: no connection was
+made, or an answer the service itself never gives (a block page, a disabled-protocol page,
+an unexpected status such as 403/405/415, 408, 429, a 503 with Retry-After). Anything
+ambiguous (a timeout or reset after sending, 502, 504, a bare 503, an unreadable answer)
+raises :class:`OutcomeUnknownError` at once.
+
 A protocol that failed in a way that moved the call on is skipped for a cool-down; the
 protocols ahead of a working one are then tried again, so a call that fell back to HTTP
 GET (which puts credentials in the URL) returns to SOAP once SOAP works again.
@@ -42,6 +50,7 @@ from .errors import (
     AllProtocolsFailedError,
     APIError,
     NetworkError,
+    OutcomeUnknownError,
     PixelzError,
     ProtocolBlockedError,
     RequestTimeoutError,
@@ -163,10 +172,12 @@ class Sleep(NamedTuple):
 
 class Failure(NamedTuple):
     """A request that produced no response. ``kind``: "connect", "timeout", "reset",
-    "too_large" or "other"; ``detail`` is already free of the API key."""
+    "too_large" or "other"; ``detail`` is already free of the API key; ``sent`` is False
+    only when the request provably never left (no connection was made)."""
 
     kind: str
     detail: str
+    sent: bool = True
 
 
 Action = Send | Sleep
@@ -260,9 +271,11 @@ def _attempt(
     rng: random.Random,
     stats: Stats | None,
 ) -> Generator[Action, Feedback, Verdict]:
-    """One protocol, with retries."""
+    """One protocol, with retries. A call that changes something is retried or moved on
+    only when the failure proves the service did not process it (see module docstring)."""
     op, protocol = call.operation.name, transport.protocol
     where: dict[str, Any] = {"operation": op, "protocol": protocol}
+    unsafe = call.operation.changes_state
     for attempt in range(retry.max_retries + 1):
         try:
             request = transport.build_request(call, base_url)
@@ -278,6 +291,8 @@ def _attempt(
         if isinstance(feedback, Failure):
             logger.debug("%s over %s: %s after %.1f ms (attempt %d)",
                          op, protocol, feedback.kind, elapsed * 1000, attempt + 1)
+            if unsafe and feedback.sent:
+                return Fatal(_unknown(feedback.detail, where))
             if feedback.kind in ("too_large", "other"):
                 return FallBack(ResponseParseError(feedback.detail, **where))
             if not last_try:
@@ -296,8 +311,11 @@ def _attempt(
         logger.debug("%s over %s: HTTP %d, %d bytes in %.1f ms (attempt %d)",
                      op, protocol, status, len(feedback.content), elapsed * 1000, attempt + 1)
         if status in RETRY_STATUSES:
+            retry_after = feedback.headers.get("retry-after")
+            if unsafe and not _unprocessed(status, retry_after):
+                return Fatal(_unknown(f"HTTP {status} {feedback.reason_phrase}", where))
             if not last_try:
-                yield Sleep(retry.delay(attempt, feedback.headers.get("retry-after"), rng))
+                yield Sleep(retry.delay(attempt, retry_after, rng))
                 continue
             reason = feedback.reason_phrase or "error"
             return Fatal(APIError(f"HTTP {status} {reason} ({tries})",
@@ -306,10 +324,30 @@ def _attempt(
             value = transport.parse_response(call, feedback)
         except APIError as exc:
             return Fatal(exc)
+        except ProtocolBlockedError as exc:
+            if unsafe and exc.maybe_processed:
+                return Fatal(_unknown(exc.detail, where))
+            return FallBack(exc)
         except PixelzError as exc:
+            if unsafe:  # an unreadable answer to a write: it may have been applied
+                return Fatal(_unknown(exc.detail, where))
             return FallBack(exc)
         return Success(Outcome(protocol, value))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _unprocessed(status: int, retry_after: str | None) -> bool:
+    """Whether a retryable status proves the request was not processed: a timeout or
+    rate limit answered before processing, or a 503 that says when to come back. A 502,
+    a 504 or a bare 503 may come after the service did the work."""
+    return status in (408, 429) or (status == 503 and bool(retry_after))
+
+
+def _unknown(detail: str, where: dict[str, Any]) -> OutcomeUnknownError:
+    return OutcomeUnknownError(
+        f"{detail}; the request may have been processed, so it was not sent again "
+        "(look the result up before retrying)", **where,
+    )
 
 
 def _attempts(count: int) -> str:
@@ -318,6 +356,9 @@ def _attempts(count: int) -> str:
 
 def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
     """Summarize an httpx exception without keeping it: its request URL may hold the key."""
+    # No connection, no request: a refused or unreachable host, a connect or pool timeout.
+    sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                                httpx.ProxyError))
     if isinstance(exc, httpx.TimeoutException):
         kind = "timeout"
     elif isinstance(exc, httpx.ConnectError):
@@ -336,7 +377,7 @@ def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
         "other": "could not decode the response",
     }[kind]
     text = redact(str(exc), call) or type(exc).__name__
-    return Failure(kind, f"{label}: {text}")
+    return Failure(kind, f"{label}: {text}", sent)
 
 
 _TRANSFER = frozenset({b"content-encoding", b"transfer-encoding", b"content-length"})

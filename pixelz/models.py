@@ -238,6 +238,11 @@ class InvoicesPage:
     def __len__(self) -> int:
         return len(self.invoices)
 
+    @property
+    def is_last(self) -> bool:
+        """True when the page is empty: the service does not say its page size."""
+        return not self.invoices
+
 
 @attrs.frozen(slots=True)
 class Template:
