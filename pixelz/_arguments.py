@@ -124,11 +124,6 @@ def _fail(name: str, value: object, allowed: str) -> InvalidArgumentError:
     return InvalidArgumentError(f"invalid {name}={shown}: expected {allowed}")
 
 
-def _status_key(text: str) -> str:
-    """``text`` without case, spaces, "_" or "-": every spelling of a status name alike."""
-    return re.sub(r"[\s_-]+", "", text).casefold()
-
-
 def _text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise _fail(name, value, "a str")
@@ -140,6 +135,11 @@ def _text(name: str, value: object) -> str:
             "lone surrogates, U+FFFE and U+FFFF are not allowed)"
         )
     return value
+
+
+def _status_key(text: str) -> str:
+    """``text`` without case, spaces, "_" or "-": every spelling of a status name alike."""
+    return re.sub(r"[\s_-]+", "", text).casefold()
 
 
 #: The wire name of every status id the service is known to print (``Status`` members plus

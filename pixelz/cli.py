@@ -36,7 +36,7 @@ from ._arguments import (
     parse_ticket,
     status_filter,
 )
-from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ITER_PER_PAGE
+from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ITER_PER_PAGE, resolve_timeout
 from ._operations import RECORD_ATTRIBUTES
 from .errors import InvalidArgumentError, PixelzError
 from .models import ImageStatus, Protocol, SortBy
@@ -94,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``pixelz ... | head``): not an error; silence the final flush.
         with contextlib.suppress(OSError):
             devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            try:
+                os.dup2(devnull, sys.stdout.fileno())
+            finally:
+                os.close(devnull)
         return EXIT_OK
     except Exception as exc:  # a bug: still one line, still redacted
         if os.environ.get("PIXELZ_DEBUG"):
@@ -518,7 +521,9 @@ def _timeout(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not 0 < value < math.inf:
+    try:
+        resolve_timeout(value)  # what the SDK accepts
+    except InvalidArgumentError:
         _type_error(f"expected a number of seconds greater than 0, such as 30, got {text!r}")
     return value
 
@@ -956,7 +961,8 @@ def render_details(image: ImageStatus) -> str:
         elif name == "status_name" and status_cell(image).startswith("("):
             known = STATUS_NAMES.get(image.status_id)
             why = f"pixelz knows id {image.status_id} as {known}" if known else "unknown id"
-            values.append((name, f"{_cell(image.status_name)}  (no name sent; {why})"))
+            sent = "no name" if image.status_name is None else "an empty name"
+            values.append((name, f"({sent} sent; {why})"))
         else:
             values.append((name, _cell(value if value is None else str(value))))
     return "".join(f"{name:<21}{value}\n" for name, value in values)
