@@ -184,7 +184,7 @@ def _option_names(message: str) -> str:
 
 # -- parser ---------------------------------------------------------------------------------
 
-_DEMO_SKU = "JKT-10463-WHT-front"  # in the emulator's demo data set
+_DEMO_SKU = "JKT-10463-WHT-1"  # in the emulator's demo data set
 
 _MAIN_EXAMPLES = """\
 examples:
@@ -904,11 +904,14 @@ def status_cell(image: ImageStatus) -> str:
 
 
 class _ListTable:
-    """Columns sized from sample rows and the terminal; tickets are never truncated."""
+    """Columns sized from sample rows and the terminal; tickets are never truncated. On a
+    narrow terminal the counts (FINALS, PAID, then the status ID) make room before any text
+    is cut; ``images get`` and the other formats always show every field."""
 
-    HEADERS = ("IMAGE TICKET", "CUSTOMER IMAGE ID", "PRODUCT", "STATUS", "ID", "PAID", "FINALS")
+    HEADERS = ("IMAGE TICKET", "CUSTOMER ID", "PRODUCT", "STATUS", "ID", "PAID", "FINALS")
     CAPS = (36, 40, 24, 20, 6, 4, 6)
     FLEX = (1, 2, 3)  # columns that shrink when the terminal is narrow, widest first
+    OPTIONAL = (6, 5, 4)  # columns left out, in this order, before text is cut
     MIN = 8
 
     def __init__(self, sample: Sequence[ImageStatus], width: int) -> None:
@@ -918,12 +921,22 @@ class _ListTable:
             for i, (h, cap) in enumerate(zip(self.HEADERS, self.CAPS, strict=True))
         ]
         widths[0] = 36
-        while sum(widths) + 2 * (len(widths) - 1) > width:
-            index = max(self.FLEX, key=lambda i: widths[i])
+        shown = list(range(len(widths)))
+
+        def total() -> int:
+            return sum(widths[i] for i in shown) + 2 * (len(shown) - 1)
+
+        for index in self.OPTIONAL:
+            if total() <= width:
+                break
+            shown.remove(index)
+        while total() > width:  # the customer image id is the last to give way
+            index = max(self.FLEX, key=lambda i: widths[i] - (4 if i == 1 else 0))
             if widths[index] <= self.MIN:
                 break
             widths[index] -= 1
         self.widths = widths
+        self.shown = shown
 
     @staticmethod
     def _cells(image: ImageStatus) -> tuple[str, ...]:
@@ -938,7 +951,7 @@ class _ListTable:
         )
 
     def _line(self, cells: Sequence[str]) -> str:
-        parts = [fit(c, w) for c, w in zip(cells, self.widths, strict=True)]
+        parts = [fit(cells[i], self.widths[i]) for i in self.shown]
         return "  ".join(parts).rstrip() + "\n"
 
     def header(self) -> str:

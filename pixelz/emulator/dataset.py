@@ -150,16 +150,16 @@ def generate_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
     return tuple(records)
 
 
-# The demo account: an apparel brand's catalogue shoots. Category code -> (product, views).
-_DEMO_CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("DRS", "ghost-mannequin", ("front", "back")),
-    ("TOP", "ghost-mannequin", ("front", "back")),
-    ("JKT", "ghost-mannequin", ("front", "back", "detail")),
-    ("DNM", "flat-lay", ("front", "back")),
-    ("SHO", "shoe-pair", ("side", "top")),
-    ("BAG", "bg-removal", ("front", "side")),
-    ("RNG", "jewelry-retouch", ("front",)),
-    ("NCK", "jewelry-retouch", ("front",)),
+# The demo account: an apparel brand's catalogue shoots. Category code -> (product, shots).
+_DEMO_CATEGORIES: tuple[tuple[str, str, int], ...] = (
+    ("DRS", "ghost-mannequin", 2),
+    ("TOP", "ghost-mannequin", 2),
+    ("JKT", "ghost-mannequin", 3),
+    ("DNM", "flat-lay", 2),
+    ("SHO", "shoe-pair", 2),
+    ("BAG", "bg-removal", 2),
+    ("RNG", "jewelry-retouch", 1),
+    ("NCK", "jewelry-retouch", 1),
 )
 _DEMO_COLORS = ("BLK", "WHT", "NVY", "OLV", "RED", "SND", "GRY", "CML")
 _DEMO_START = datetime.date(2026, 1, 5)
@@ -167,8 +167,9 @@ _DEMO_START = datetime.date(2026, 1, 5)
 
 @functools.lru_cache(maxsize=8)
 def demo_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
-    """A deterministic demo account of ``count`` records in Id order: styles shot from a few
-    angles on upload days a few days apart, older images delivered, the newest still in work."""
+    """A deterministic demo account of ``count`` records in Id order: styles shot from one to
+    three angles (the SKU's last part) on upload days a few days apart, older images
+    delivered, the newest still in work."""
     if count < 0:
         raise ValueError("count must be >= 0")
     rng = random.Random(seed)
@@ -182,11 +183,11 @@ def demo_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
             code, product, views = rng.choice(_DEMO_CATEGORIES)
             style += rng.randint(1, 9)
             color = rng.choice(_DEMO_COLORS)
-            for view in views[: rng.randint(1, len(views))]:
+            for shot in range(1, rng.randint(1, views) + 1):
                 if len(records) == count:
                     break
                 record_id += rng.choice((1, 1, 1, 2, 5))
-                sku = f"{code}-{style}-{color}-{view}"
+                sku = f"{code}-{style}-{color}-{shot}"
                 records.append(_demo_record(rng, record_id, day, sku, product,
                                             len(records) / max(count, 1)))
     return tuple(records)
