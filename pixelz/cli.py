@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 import time
 import unicodedata
 import urllib.parse
@@ -200,11 +201,12 @@ credentials: PIXELZ_CONTACT_EMAIL and PIXELZ_CONTACT_API_KEY (environment only).
 exit codes: 0 success, 1 API or network error, 2 usage error.
 """
 
-_STATUS_HELP = (
+_STATUS_HELP = textwrap.fill(
     "Statuses: an id or a name as the service prints it ("
     + ", ".join(f"{name} ({code})" for code, name in STATUS_NAMES.items())
     + "), in any case; spaces, - and _ are ignored (InProduction, in-production, "
-    "'in production'). Other ids are passed on as they are."
+    "'in production'). Other ids are passed on as they are.",
+    width=79,
 )
 
 _LIST_EXAMPLES = f"""\
