@@ -19,7 +19,13 @@ from pixelz.emulator.config import (
     LogEntry,
     RequestLog,
 )
-from pixelz.emulator.dataset import Record, dump_json, generate_dataset, load_json
+from pixelz.emulator.dataset import (
+    Record,
+    demo_dataset,
+    dump_json,
+    generate_dataset,
+    load_json,
+)
 
 __all__ = [
     "BASE_PATH",
@@ -32,6 +38,7 @@ __all__ = [
     "Record",
     "RequestLog",
     "Response",
+    "demo_dataset",
     "dump_json",
     "generate_dataset",
     "load_json",
