@@ -22,7 +22,7 @@ import pixelz
 from pixelz import Protocol
 from pixelz._envelope import SOAP11_NS, build_envelope
 
-from ._wire import BASE_URL, CONTENT_TYPES, EMAIL, KEY, SOAP12_NS, XML_DECL
+from ._wire import BASE_URL, CONTENT_TYPES, KEY, SOAP12_NS, XML_DECL
 
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
 NS = "http://removethebackground.com/"
