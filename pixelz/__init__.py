@@ -13,25 +13,33 @@ from ._version import __version__
 from .errors import (
     AllProtocolsFailedError,
     APIError,
+    DownloadError,
     InvalidArgumentError,
     NetworkError,
     PixelzError,
     ProtocolBlockedError,
     RequestTimeoutError,
     ResponseParseError,
+    WebhookError,
 )
 from .models import ImagesPage, ImageStatus, Protocol, SortBy, Status
 
 if TYPE_CHECKING:
+    from . import webhooks
     from ._async_client import AsyncClient
+    from ._deliveries import DownloadResult
     from .compare import ProtocolComparison, ProtocolResult
+    from .webhooks import CallbackEvent
 
 
 __all__ = [
     "APIError",
     "AllProtocolsFailedError",
     "AsyncClient",
+    "CallbackEvent",
     "Client",
+    "DownloadError",
+    "DownloadResult",
     "ImageStatus",
     "ImagesPage",
     "InvalidArgumentError",
@@ -45,13 +53,16 @@ __all__ = [
     "ResponseParseError",
     "SortBy",
     "Status",
+    "WebhookError",
     "__version__",
+    "webhooks",
 ]
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use so that `import pixelz` stays light (docs/performance.md, P4):
-    # AsyncClient imports asyncio, and most programs never compare protocols.
+    # AsyncClient imports asyncio, and most programs never compare protocols, download
+    # files or receive webhooks.
     if name == "AsyncClient":
         from ._async_client import AsyncClient
 
@@ -60,4 +71,13 @@ def __getattr__(name: str) -> Any:
         from . import compare
 
         return getattr(compare, name)
+    if name == "DownloadResult":
+        from ._deliveries import DownloadResult
+
+        return DownloadResult
+    if name in ("webhooks", "CallbackEvent"):
+        import importlib
+
+        module = importlib.import_module(".webhooks", __name__)
+        return module if name == "webhooks" else module.CallbackEvent
     raise AttributeError(f"module 'pixelz' has no attribute {name!r}")

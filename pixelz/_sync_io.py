@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+import pathlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from ._core import PageWalk
 from .models import ImagesPage, ImageStatus
 
-__all__ = ["sleep", "walk_pages"]
+if TYPE_CHECKING:
+    from ._deliveries import Part
+    from ._deliveries import Part as PartFile  # noqa: F401 (the name the client annotates with)
+
+__all__ = ["Images", "blocking", "collect", "open_part", "run_all", "sleep", "walk_pages"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 sleep = time.sleep
+#: What ``download_all`` accepts: records, a page, or ``iter_images(...)`` itself.
+Images = Iterable[ImageStatus]
+
+
+def collect(images: Images) -> list[ImageStatus]:
+    """The records of an iterable, as a list."""
+    return list(images)
+
+
+def blocking(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)``, here and now (the asyncio twin runs it on a worker thread)."""
+    return function(*args)
+
+
+def open_part(path: pathlib.Path) -> Part:
+    """A temporary file next to ``path``, renamed to it on ``commit()``; written directly
+    (the asyncio twin batches writes onto a worker thread)."""
+    from ._deliveries import Part
+
+    return Part(path)
+
+
+def run_all(items: Sequence[T], work: Callable[[T], R], concurrency: int) -> list[R]:
+    """``[work(item) for item in items]``, with up to ``concurrency`` of them running at
+    once on worker threads; results in the order of ``items``. When one raises, the ones
+    not started are cancelled, the running ones finish, and the exception propagates."""
+    if concurrency == 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor  # only when downloading in parallel
+
+    pool = ThreadPoolExecutor(min(concurrency, len(items)), thread_name_prefix="pixelz-download")
+    try:
+        results = list(pool.map(work, items))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 def walk_pages(fetch: Callable[[int], ImagesPage], prefetch: int) -> Iterator[ImageStatus]:
