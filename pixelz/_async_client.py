@@ -415,10 +415,15 @@ class AsyncClient(ClientCore):
             rng=self._rng, timeout=d.download_timeout(self._timeout, http.timeout),
         )
         response: httpx.Response | None = None
-        action = next(plan)
+        feedback: FetchFeedback = None
         try:
             while True:
-                feedback: FetchFeedback = None
+                try:
+                    action = plan.send(feedback)
+                except StopIteration as stop:
+                    meter.file_done()
+                    return stop.value  # type: ignore[no-any-return]
+                feedback = None
                 if isinstance(action, d.Store):
                     streamed = response
                     response = None  # _store closes it
@@ -439,11 +444,6 @@ class AsyncClient(ClientCore):
                             feedback = d.failure(exc)
                         else:
                             feedback = response
-                try:
-                    action = plan.send(feedback)
-                except StopIteration as stop:
-                    meter.file_done()
-                    return stop.value  # type: ignore[no-any-return]
         finally:
             if response is not None:
                 await response.aclose()
