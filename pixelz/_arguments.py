@@ -26,6 +26,7 @@ __all__ = [
     "ENV_EMAIL",
     "INT32_MAX",
     "MAX_PER_PAGE",
+    "STATUS_NAMES",
     "Credentials",
     "bounded_int",
     "non_empty_text",
@@ -116,18 +117,33 @@ def text(name: str, value: object) -> str:
     return value
 
 
-_STATUS_NAMES = ", ".join(s.name.lower() for s in Status)
+def _status_key(text: str) -> str:
+    """``text`` without case, spaces, "_" or "-": every spelling of a status name alike."""
+    return re.sub(r"[\s_-]+", "", text).casefold()
+
+
+#: The wire name of every status id the service is known to print (``Status`` members plus
+#: ids it names that the SDK has no member for), as the records spell it.
+STATUS_NAMES: dict[int, str] = {
+    **{s.value: s.name.title().replace("_", "") for s in Status},
+    55: "OnHold",
+}
+_STATUS_IDS = {_status_key(name): code for code, name in STATUS_NAMES.items()}
+_STATUS_LIST = ", ".join(STATUS_NAMES.values())
 
 
 def status_filter(name: str, value: object) -> str:
-    allowed = f"an int from 0 to {INT32_MAX}, a pixelz.Status, or one of {_STATUS_NAMES}"
+    """A status filter as the service's ``xsd:string``: an id, a ``Status``, or a name in
+    any case and separator style ("InProduction", "in production", "in_production")."""
+    allowed = f"a status id from 0 to {INT32_MAX}, a pixelz.Status, or one of {_STATUS_LIST}"
     if value is None:
         return ""
     given = value
     if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_").replace(" ", "_")
-        if key in Status.__members__:
-            return str(Status[key].value)
+        key = value.strip()
+        code = _STATUS_IDS.get(_status_key(key))
+        if code is not None:
+            return str(code)
         # ASCII digits only ("²".isdigit() holds, yet int("²") fails), and few enough that
         # int() accepts them; the range is checked below, with the int case.
         if key.isascii() and key.isdigit() and len(key) <= 10:

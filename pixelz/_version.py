@@ -1,4 +1,5 @@
-"""The package version, in a module of its own so any module can import it."""
+"""The package version, defined here only: ``pyproject.toml`` reads it at build time
+(``[tool.setuptools.dynamic]``), and any module can import it without importing the rest."""
 
 __all__ = ["__version__"]
 

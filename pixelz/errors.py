@@ -104,7 +104,11 @@ class ProtocolBlockedError(PixelzError):
 
 
 class AllProtocolsFailedError(PixelzError):
-    """Every protocol tried failed; ``attempts`` pairs each protocol with its error."""
+    """Every protocol tried failed; ``attempts`` pairs each protocol with its error.
+
+    When every attempt failed the same way the message says so once rather than once per
+    protocol; a 404 on every protocol means the base URL is wrong, and the message says that.
+    """
 
     def __init__(
         self,
@@ -113,11 +117,33 @@ class AllProtocolsFailedError(PixelzError):
         operation: str | None = None,
     ) -> None:
         self.attempts = tuple(attempts)
-        lines = "; ".join(
-            f"{_protocol_value(protocol)}: {getattr(error, 'detail', error)}"
-            for protocol, error in self.attempts
-        )
-        super().__init__(f"every protocol failed ({lines})", operation=operation)
+        super().__init__(_attempts_summary(self.attempts), operation=operation)
+
+
+#: What a base URL looks like; repeated here (not imported) so errors import nothing.
+_EXAMPLE_BASE_URL = "https://api.pixelz.com/soap.asmx"
+
+
+def _attempts_summary(attempts: tuple[tuple[Protocol | str, PixelzError], ...]) -> str:
+    names = ", ".join(str(_protocol_value(protocol)) for protocol, _ in attempts)
+    details = [getattr(error, "detail", str(error)) for _, error in attempts]
+    kinds = {type(error) for _, error in attempts}
+    statuses = {getattr(error, "status_code", None) for _, error in attempts}
+    if len(attempts) > 1 and len(kinds) == 1 and len(statuses) == 1:
+        if statuses == {404}:
+            return (
+                f"every protocol ({names}) got HTTP 404 Not Found: the base URL is probably "
+                f"wrong; it should name the service's .asmx file, like {_EXAMPLE_BASE_URL}"
+            )
+        if len(set(details)) == 1:
+            return f"every protocol ({names}) failed the same way: {details[0]}"
+        first = _protocol_value(attempts[0][0])
+        return f"every protocol ({names}) failed alike, {first} with: {details[0]}"
+    lines = "; ".join(
+        f"{_protocol_value(protocol)}: {detail}"
+        for (protocol, _), detail in zip(attempts, details, strict=True)
+    )
+    return f"every protocol failed ({lines})"
 
 
 class NetworkError(PixelzError):

@@ -1,4 +1,4 @@
-"""An offline emulator of the Pixelz ASMX web service (DESIGN §5).
+"""An offline emulator of the Pixelz ASMX web service.
 
 It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for ``GetImagesList`` and
 ``GetImageStatus`` with the wire behaviour of the real stack, over a seeded data set, with knobs
@@ -19,7 +19,13 @@ from pixelz.emulator.config import (
     LogEntry,
     RequestLog,
 )
-from pixelz.emulator.dataset import Record, dump_json, generate_dataset, load_json
+from pixelz.emulator.dataset import (
+    Record,
+    demo_dataset,
+    dump_json,
+    generate_dataset,
+    load_json,
+)
 
 __all__ = [
     "BASE_PATH",
@@ -32,6 +38,7 @@ __all__ = [
     "Record",
     "RequestLog",
     "Response",
+    "demo_dataset",
     "dump_json",
     "generate_dataset",
     "load_json",

@@ -2,26 +2,28 @@
 
 Routing follows ASMX: ``POST {base}`` is SOAP (the Content-Type picks 1.1 or 1.2, the SOAPAction
 header or ``action=`` parameter picks the operation, else the body element does), ``{base}/{Op}``
-is HTTP GET or HTTP POST, ``GET {base}?WSDL`` is the service description and ``GET {base}`` the
-help page. Infrastructure knobs are applied in front of the service, in this order: latency
-(by the adapters, which may sleep), transient 503, WAF block, disabled protocol. Corruption is
-applied last, to successful operation responses only.
+is HTTP GET or HTTP POST, ``GET {base}?WSDL`` is the service description, ``GET {base}?disco``
+the discovery document and ``GET {base}`` the help page. Infrastructure knobs are applied in
+front of the service, in this order: latency (by the adapters, which may sleep), transient 503,
+WAF block, disabled protocol. Corruption is applied last, to successful operation responses
+only.
 
 Where the Mono reference server (docs/reference-server.md) was observed, this matches it:
 GET/POST errors are ``text/plain`` text ending in a newline (request validation and unknown
 operation names included), 400/415/500 close the connection, a non-SOAP Content-Type or a
 SOAP 1.1 envelope sent as ``application/soap+xml`` is 415 (a SOAP 1.2 envelope sent as
-``text/xml`` is answered as SOAP 1.2), ``&#x1;`` in a request is malformed (400). The
-tests/integration/test_parity.py test checks this request for request. Deliberate
+``text/xml`` is answered as SOAP 1.2), ``&#x1;`` in a request is malformed (400), HEAD is
+refused as every ASMX protocol refuses it (405 on the service URL, 500 on ``{base}/{Op}``, no
+body). The tests/integration/test_parity.py test checks this request for request. Deliberate
 differences: framework messages have their placeholders filled in as .NET does
 (``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
-GET/HEAD/POST is IIS's 405, HEAD is answered like GET (Mono: 405), ``application/json`` is
-415 (Mono: 500 HTML). Choices where the
-real stack is unobserved: a disabled SOAP protocol answers like a disabled GET/POST (500
-``text/html`` error page, "Request format is invalid: <content type>."); a non-envelope SOAP
-body is 400 like malformed XML; HTTP POST reads ``application/x-www-form-urlencoded`` only;
-operation names in the URL are case-sensitive (another case is Mono's ArgumentException),
-parameter names case-insensitive (duplicates joined by ",").
+GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML), a disabled SOAP
+protocol answers like a disabled GET/POST (500 ``text/html`` error page, "Request format is
+invalid: <content type>."; Mono: 405, "Request format is unrecognized."). Choices where the
+real stack is unobserved: a non-envelope SOAP body is 400 like malformed XML; HTTP POST reads
+``application/x-www-form-urlencoded`` only; operation names in the URL are case-sensitive
+(another case is Mono's ArgumentException), parameter names case-insensitive (duplicates
+joined by ",").
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from lxml import etree
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, Operation, WireType
 from pixelz.emulator import _faults, _help, _pages, _service, _xml
+from pixelz.emulator._disco import build_disco
+from pixelz.emulator._validation import is_dangerous
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
 from pixelz.models import Protocol
-from pixelz.transports._http import request_validation_rejects
 
 __all__ = ["BASE_PATH", "EmulatorApp", "Response"]
 
@@ -206,7 +209,7 @@ class EmulatorApp:
             return _response(404, "text/html; charset=utf-8", _pages.not_found_page(path))
         rest = path[len(base) :]
         if method == "HEAD":
-            method = "GET"
+            return self._head(ctx, rest)
         if method not in ("GET", "POST"):
             return _response(
                 405,
@@ -237,12 +240,31 @@ class EmulatorApp:
         return response
 
     def _describe(self, ctx: _Context, query: str, headers: dict[str, str]) -> Response:
+        """``?WSDL``, ``?disco`` (any case) or the help page, as the Documentation protocol
+        serves them; addresses follow the Host header."""
         location = f"http://{headers.get('host', 'localhost')}{self.base_path}"
-        if any(part.lower() == "wsdl" for part in query.split("&")):
+        parts = {part.lower() for part in query.split("&")}
+        if "wsdl" in parts:
             wsdl = build_wsdl(location, ctx.settings.enabled_protocols)
             return _response(200, "text/xml; charset=utf-8", wsdl)
+        if "disco" in parts:
+            disco = build_disco(location, ctx.settings.enabled_protocols)
+            return _response(200, "text/xml; charset=utf-8", disco)
         page = _help.help_page(location, query, ctx.settings.enabled_protocols)
         return _response(200, "text/html; charset=utf-8", page)
+
+    def _head(self, ctx: _Context, rest: str) -> Response:
+        """HEAD, which no ASMX protocol serves (:meth:`handle` drops the body).
+
+        ASMX asks each protocol factory in turn and keeps the last answer: on the service URL
+        (help page, ``?WSDL``, ``?disco``) that is the documentation factory's refusal of any
+        verb but GET, an HttpException 405; on ``{base}/{Op}`` it is nothing, so "Request
+        format is unrecognized" (500), as for a disabled GET/POST.
+        """
+        if rest:
+            message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
+            return self._error_page(ctx, message, _faults.GET_HANDLER)
+        return _response(405, "text/html", b"")
 
     def _gate(self, ctx: _Context, ending: str) -> Response | None:
         """The answer of a failing, blocked or disabled protocol; None to go on."""
@@ -260,27 +282,16 @@ class EmulatorApp:
             return _response(403, "text/html; charset=utf-8", page)
         if ctx.protocol not in s.enabled_protocols:
             if ctx.protocol in _SOAP_NS:
-                message = f"Request format is invalid: {ending}."
-            else:
-                message = (
-                    f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
-                )
-            return self._error_page(ctx, message)
+                # The emulator's own message (Mono: 405 HttpException), so no frames.
+                return self._error_page(ctx, f"Request format is invalid: {ending}.")
+            message = f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
+            return self._error_page(ctx, message, _faults.GET_HANDLER)
         return None
 
-    def _error_page(self, ctx: _Context, message: str) -> Response:
+    def _error_page(self, ctx: _Context, message: str, frames: _faults.Frames = ()) -> Response:
         """ASP.NET's HTML error page for an InvalidOperationException (no handler)."""
         type_name = _faults.INVALID_OPERATION
-        fault = _faults.framework_fault(
-            type_name,
-            message,
-            "WebServiceHandlerFactory.CoreGetHandler (System.Type type, "
-            "System.Web.HttpContext context, System.Web.HttpRequest request, "
-            "System.Web.HttpResponse response)",
-            "WebServiceHandlerFactory.GetHandler "
-            "(System.Web.HttpContext context, System.String verb, System.String url, "
-            "System.String filePath)",
-        )
+        fault = _faults.framework_fault(type_name, message, frames)
         detail = _faults.render(fault, "local")
         page = _pages.aspnet_error_page(
             type_name, message, detail, remote=ctx.settings.errors == "remote"
@@ -307,7 +318,8 @@ class EmulatorApp:
         try:
             return handler(values, ctx.settings)
         except _service.ServiceError as exc:
-            return _faults.service_fault(operation, exc.message, client=exc.client, soap=soap)
+            return _faults.service_fault(operation, exc.message, client=exc.client, soap=soap,
+                                         site=exc.site)
 
     # -- SOAP ------------------------------------------------------------------------------
 
@@ -328,11 +340,6 @@ class EmulatorApp:
         params: dict[str, str],
         body: bytes,
     ) -> Response:
-        routing = (
-            "Soap11ServerProtocolHelper"
-            if protocol is Protocol.SOAP11
-            else "Soap12ServerProtocolHelper"
-        ) + ".RouteRequest ()"
         if protocol is Protocol.SOAP11:
             action = urllib.parse.unquote(headers.get("soapaction", "").strip().strip('"'))
         else:
@@ -340,7 +347,8 @@ class EmulatorApp:
         operation = _by_action(action) if action else None
         if protocol is Protocol.SOAP11 and "soapaction" in headers and operation is None:
             message = f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
-            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
+            frames = _faults.SOAPACTION_NOT_RECOGNIZED
+            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, frames)
             return self._soap_fault(ctx, protocol, fault)
 
         root = _xml.parse_request_xml(body)
@@ -365,12 +373,14 @@ class EmulatorApp:
         if operation is None:
             if action:
                 message = f"Unable to handle request. The action '{action}' was not recognized."
+                frames = _faults.ACTION_NOT_RECOGNIZED
             else:
                 message = (
                     "Unable to handle request without a valid action parameter. "
                     "Please supply a valid soap action."
                 )
-            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, routing)
+                frames = _faults.NO_ACTION
+            fault = _faults.framework_fault(_faults.SOAP_EXCEPTION, message, frames)
             return self._soap_fault(ctx, protocol, fault)
         ctx.operation = operation
         if element_op is not operation:
@@ -401,7 +411,7 @@ class EmulatorApp:
     ) -> Response:
         if len(rest) < 2:  # "/soap.asmx/": no protocol claims the request
             message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
-            return self._error_page(ctx, message)
+            return self._error_page(ctx, message, _faults.GET_HANDLER)
         operation = OPERATIONS.get(rest[1:])
         if operation is not None and ctx.protocol not in operation.protocols:
             operation = None  # ASMX leaves methods with complex parameters off GET/POST
@@ -414,17 +424,13 @@ class EmulatorApp:
                     f"Invalid method name &#39;{rest[1:]}&#39;,  method names are case "
                     f"sensitive.   The method name &#39;{similar}&#39; with the same name but "
                     "different casing was found.\nParameter name: methodName",
-                    "HttpServerType.GetMethod (System.String name)",
-                    "HttpServerProtocol.Initialize ()",
+                    _faults.METHOD_NAME_CASE,
                 )
             else:
                 fault = _faults.framework_fault(
                     _faults.INVALID_OPERATION,
                     f"{rest[1:]} Web Service method name is not valid.",
-                    "HttpServerProtocol.Initialize ()",
-                    "ServerProtocol.SetContext (System.Type type, System.Web.HttpContext "
-                    "context, System.Web.HttpRequest request, System.Web.HttpResponse "
-                    "response)",
+                    _faults.METHOD_NAME_INVALID,
                 )
             return self._text_error(ctx, fault)
         ctx.operation = operation
@@ -432,16 +438,14 @@ class EmulatorApp:
             fault = _faults.framework_fault(
                 _faults.INVALID_OPERATION,
                 f"Request format is invalid: {content_type}.",
-                "HttpServerProtocol.ReadParameters ()",
-                "WebServiceHandler.CoreProcessRequest ()",
+                _faults.REQUEST_FORMAT_INVALID,
             )
             return self._text_error(ctx, fault)
         source = query if query is not None else body.decode("utf-8", "replace")
         pairs = urllib.parse.parse_qsl(source, keep_blank_values=True)
         collection = "QueryString" if query is not None else "Form"
-        reader = "UrlParameterReader" if query is not None else "HtmlFormParameterReader"
         for name, value in pairs:
-            if request_validation_rejects(value):
+            if is_dangerous(value):
                 shown = f'"{value}"'
                 if len(shown) > 20:  # Mono shortens the value this way
                     shown = shown[:16] + '..."'
@@ -452,10 +456,7 @@ class EmulatorApp:
                 fault = _faults.framework_fault(
                     "System.Web.HttpRequestValidationException",
                     message,
-                    "HttpRequest.ValidateString (System.String key, System.String value, "
-                    "System.String name)",
-                    f"{reader}.Read (System.Web.HttpRequest request)",
-                    "HttpServerProtocol.ReadParameters ()",
+                    _faults.request_validation(query is not None),
                 )
                 return self._text_error(ctx, fault)
         found: dict[str, list[str]] = {}
@@ -466,11 +467,7 @@ class EmulatorApp:
                 fault = _faults.framework_fault(
                     _faults.INVALID_OPERATION,
                     f"Missing parameter: {name}.",
-                    "ValueCollectionParameterReader.Read (System.Collections.Specialized."
-                    "NameValueCollection collection)",
-                    f"{reader}.Read (System.Web.HttpRequest request)",
-                    "HttpServerProtocol.ReadParameters ()",
-                    "WebServiceHandler.CoreProcessRequest ()",
+                    _faults.missing_parameter(query is not None),
                 )
                 return self._text_error(ctx, fault)
         # A scalar given twice is the values joined by "," (NameValueCollection); an array

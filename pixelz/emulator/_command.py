@@ -1,26 +1,32 @@
 """``pixelz emulator``: argument wiring for the CLI, which mounts :func:`add_arguments` and
 :func:`run` as a sub-command.
 
-The accepted API key is printed only when it is the public demo default, so a key chosen on
-the command line is not echoed back into terminal scrollback or CI logs.
+It serves the ``demo`` data set unless ``--dataset`` names another one (``hard-cases``) or a
+JSON file. Option values are checked while parsing, so a bad one is a usage error (exit 2)
+naming the option. The accepted API key is printed only when it is the public demo default,
+so a key chosen on the command line is not echoed back into terminal scrollback or CI logs.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pixelz.models import Protocol
 
 if TYPE_CHECKING:
     from pixelz.emulator import Emulator
+    from pixelz.emulator.dataset import Record
 
-__all__ = ["DEFAULT_PORT", "add_arguments", "run"]
+__all__ = ["DEFAULT_DATASET", "DEFAULT_PORT", "add_arguments", "build", "run"]
 
 DEFAULT_PORT = 8765
+DEFAULT_DATASET = "demo"
+MAX_IMAGES = 1_000_000
 
 
 def _protocols(text: str) -> frozenset[Protocol]:
@@ -29,42 +35,105 @@ def _protocols(text: str) -> frozenset[Protocol]:
     try:
         return parse_protocols(text)
     except ValueError:
-        choices = ",".join(p.value for p in Protocol)
-        raise argparse.ArgumentTypeError(f"expected comma-separated values of {choices}") from None
+        choices = ", ".join(p.value for p in Protocol)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of protocols ({choices})"
+        ) from None
+
+
+def _whole(text: str, high: int, expected: str) -> int:
+    digits = text.strip()
+    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 20 else None
+    if value is None or value > high:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    return _whole(text, 65535, "a port number from 0 to 65535 (0 picks a free one)")
+
+
+def _images(text: str) -> int:
+    return _whole(text, MAX_IMAGES, f"a number of images from 0 to {MAX_IMAGES}")
+
+
+def _seed(text: str) -> int:
+    return _whole(text, 2**63 - 1, "a whole number, 0 or more")
+
+
+def _number(text: str, low: float, high: float, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return value
+
+
+def _latency(text: str) -> float:
+    return _number(text, 0.0, 600_000.0, "milliseconds from 0 to 600000")
 
 
 def _rate(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("expected a number between 0 and 1")
-    return value
+    return _number(text, 0.0, 1.0, "a share of requests from 0 to 1 (0.1 is 10%)")
+
+
+def _dataset(text: str) -> str | tuple[Record, ...]:
+    """A data set name, or the records of a JSON file (read now: a bad file is a usage
+    error)."""
+    from pixelz.emulator.dataset import DATASETS, load_json
+
+    if text in DATASETS:
+        return text
+    path = Path(text)
+    try:
+        return load_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        names = " or ".join(DATASETS)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a data set ({names}) nor a readable file: "
+            f"{exc.strerror or exc}"
+        ) from None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: not a data set file: {exc}") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``emulator`` options on ``parser``."""
     from pixelz.emulator.config import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
+    from pixelz.emulator.dataset import DATASETS
 
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port (default: %(default)s)"
+        "--port", type=_port, default=DEFAULT_PORT, metavar="N",
+        help="TCP port, 0 picks a free one (default: %(default)s)",
     )
     parser.add_argument(
-        "--images", type=int, default=250, help="records to generate (default: %(default)s)"
+        "--dataset", type=_dataset, default=DEFAULT_DATASET, metavar="NAME|FILE",
+        help=f"records to serve: a data set ({', '.join(DATASETS)}; default: %(default)s) "
+        "or a JSON file of records",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="data set and RNG seed (default: %(default)s)"
+        "--images", type=_images, default=250, metavar="N",
+        help="records in a named data set (default: %(default)s)",
     )
-    parser.add_argument("--dataset", type=Path, help="serve records from this JSON file instead")
+    parser.add_argument(
+        "--seed", type=_seed, default=0, metavar="N",
+        help="data set and RNG seed (default: %(default)s)",
+    )
     parser.add_argument(
         "--contact-email",
         default=DEMO_CONTACT_EMAIL,
+        metavar="EMAIL",
         help="accepted contact email (default: %(default)s)",
     )
     parser.add_argument(
         "--contact-api-key",
         default=DEMO_CONTACT_API_KEY,
+        metavar="KEY",
         help="accepted API key (default: the demo key)",
     )
     parser.add_argument(
@@ -83,7 +152,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--latency",
-        type=float,
+        type=_latency,
         default=0.0,
         metavar="MS",
         help="milliseconds added to every request",
@@ -109,16 +178,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _records(args: argparse.Namespace) -> tuple[Record, ...]:
+    from pixelz.emulator.dataset import DATASETS
+
+    source = args.dataset
+    if isinstance(source, str):
+        return DATASETS[source](args.images, args.seed)
+    return tuple(source)
+
+
 def build(args: argparse.Namespace) -> Emulator:
     """The :class:`~pixelz.emulator.Emulator` the arguments describe (not started)."""
-    from pixelz.emulator import Emulator, load_json
+    from pixelz.emulator import Emulator
 
-    knobs: dict[str, Any] = {}
-    if args.dataset is not None:
-        knobs["dataset"] = load_json(args.dataset.read_text(encoding="utf-8"))
     return Emulator(
         images=args.images,
         seed=args.seed,
+        dataset=_records(args),
         contact_email=args.contact_email,
         contact_api_key=args.contact_api_key,
         enabled_protocols=frozenset(Protocol) - args.disable,
@@ -127,7 +203,6 @@ def build(args: argparse.Namespace) -> Emulator:
         fail_rate=args.fail_rate,
         errors=args.errors,
         nil_style=args.nil_style,
-        **knobs,
     )
 
 
@@ -139,21 +214,21 @@ def run(args: argparse.Namespace) -> int:
     """Serve until interrupted; prints the base URL first. Returns the exit status."""
     from pixelz.emulator.config import DEMO_CONTACT_API_KEY
 
-    try:
-        emulator = build(args)
-    except (OSError, ValueError) as exc:
-        print(f"pixelz emulator: {exc}", file=sys.stderr)
-        return 2
+    emulator = build(args)
     try:
         base_url = emulator.start(args.host, args.port)
     except OSError as exc:
-        print(f"pixelz emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        reason = exc.strerror or str(exc)
+        print(f"pixelz: error: cannot listen on {args.host} port {args.port}: {reason}",
+              file=sys.stderr)
         return 1
     key = emulator.contact_api_key
     shown_key = key if key == DEMO_CONTACT_API_KEY else "(as given)"
+    source = args.dataset if isinstance(args.dataset, str) else "from file"
     print(f"Pixelz emulator listening on {base_url}", flush=True)
     print(f"  contact email: {emulator.contact_email}  API key: {shown_key}", flush=True)
-    print(f"  {len(emulator.dataset)} images; WSDL at {base_url}?WSDL; Ctrl-C to stop", flush=True)
+    print(f"  {len(emulator.dataset)} images ({source}); WSDL at {base_url}?WSDL; "
+          "Ctrl-C to stop", flush=True)
     try:
         _wait()
     except KeyboardInterrupt:

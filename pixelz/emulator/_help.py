@@ -196,9 +196,13 @@ margin-left: 32px; }
 """
 
 
-def _page(body: str) -> str:
+def _page(body: str, path: str) -> str:
+    """The page around ``body``; its head links the discovery document (``{path}?disco``),
+    which is how discovery clients given the bare service URL find the WSDL."""
+    disco = html.escape(f"{path}?disco")
     return (
-        '<html>\n\n    <head>\n\n    <style type="text/css">\n    \n'
+        f'<html>\n\n    <head><link rel="alternate" type="text/xml" href="{disco}" />\n\n'
+        '    <style type="text/css">\n    \n'
         f"{_STYLE}           \n    </style>\n\n"
         f"    <title>\n\t{SERVICE_NAME} Web Service\n</title></head>\n\n  <body>\n\n"
         f'    <div id="content">\n\n      <p class="heading1">{SERVICE_NAME}</p><br>\n\n'
@@ -214,7 +218,8 @@ def _split(base_url: str) -> tuple[str, str, str]:
 
 def service_page(base_url: str) -> str:
     """``GET /soap.asmx``: the operations, each linking to its page, and the WSDL link."""
-    page = html.escape(_split(base_url)[2])
+    _, path, page = _split(base_url)
+    page = html.escape(page)
     items = "".join(
         f'\n            <li>\n              <a href="{page}?op={name}">{name}</a>\n'
         "              <span>\n              </span>\n            </li>\n"
@@ -227,7 +232,7 @@ def service_page(base_url: str) -> str:
         f"          <ul>\n{items}          </ul>\n"
         "      </span>"
     )
-    return _page(body)
+    return _page(body, path)
 
 
 def _test_form(operation: Operation, base_url: str, enabled: Collection[Protocol]) -> str:
@@ -311,9 +316,9 @@ def _protocol_section(
 
 def operation_page(operation: Operation, base_url: str, enabled: Collection[Protocol]) -> str:
     """``GET /soap.asmx?op={Op}``: the test form and the samples of every enabled protocol."""
-    host, path, page = _split(base_url)
+    host, raw_path, page = _split(base_url)
     host = html.escape(host)
-    path = html.escape(path)
+    path = html.escape(raw_path)
     sections = []
     for protocol in _ORDER:
         if protocol not in enabled or protocol not in operation.protocols:
@@ -340,7 +345,7 @@ def operation_page(operation: Operation, base_url: str, enabled: Collection[Prot
         f"{''.join(sections)}\n"
         "      </span>"
     )
-    return _page(body)
+    return _page(body, raw_path)
 
 
 def help_page(base_url: str, query: str = "", enabled: Collection[Protocol] = _ORDER) -> str:

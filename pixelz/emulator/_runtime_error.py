@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (verbatim captured bytes)
 """The generic ASP.NET "Runtime Error" page that remote callers get, byte for byte as captured.
 
-Mono's page (version footer included) from ``shared/wire/get-disabled-remote.http``; the
-reference server answers a disabled protocol with exactly these bytes.
+Mono's page, version footer included: the reference server (docs/reference-server.md)
+answers a disabled protocol with exactly these bytes.
 """
 
 __all__ = ["RUNTIME_ERROR_PAGE"]

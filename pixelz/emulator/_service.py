@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pixelz._arguments import INT32_MAX, MAX_PER_PAGE
 from pixelz.emulator.dataset import Record
 
 if TYPE_CHECKING:
@@ -25,12 +24,18 @@ if TYPE_CHECKING:
 __all__ = [
     "BOOM_PRODUCT_ID",
     "HANDLERS",
+    "INT32_MAX",
+    "MAX_PER_PAGE",
     "Handler",
     "ServiceError",
     "get_image_status",
     "get_images_list",
 ]
 
+# The server's own limits, kept apart from the SDK's argument checks on purpose: a wrong
+# limit in the SDK must meet the server's real one in tests, not a copy of itself.
+INT32_MAX = 2**31 - 1  # integers are parsed as .NET Int32
+MAX_PER_PAGE = 100  # a larger imagesPerPage is served as 100
 BOOM_PRODUCT_ID = "__boom__"
 DEFAULT_PER_PAGE = 50
 
@@ -42,12 +47,14 @@ _GUID = re.compile(rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12
 
 class ServiceError(Exception):
     """Raised by a web method: ``client`` errors are the service's SoapExceptions, the rest
-    are unexpected server failures."""
+    are unexpected server failures. ``site`` tells apart the places that raise the same
+    message (the stack trace of a local caller shows which)."""
 
-    def __init__(self, message: str, *, client: bool = True) -> None:
+    def __init__(self, message: str, *, client: bool = True, site: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.client = client
+        self.site = site
 
 
 def _int32(text: str) -> int | None:
@@ -106,14 +113,14 @@ def get_images_list(
         raise ServiceError("Invalid page")
 
     per_page_text = values.get("imagesPerPage", "")
-    per_page: int | None = DEFAULT_PER_PAGE
+    per_page = DEFAULT_PER_PAGE
     if per_page_text:  # any number of digits: no int() of a huge string
+        if not _DIGITS.fullmatch(per_page_text):
+            raise ServiceError("Invalid imagesPerPage", site="digits")
         digits = per_page_text.lstrip("0")
-        valid = _DIGITS.fullmatch(per_page_text) is not None
-        per_page = (MAX_PER_PAGE if len(digits) > 3 else int(digits or "0")) if valid else None
-    if per_page is None or per_page < 1:
-        raise ServiceError("Invalid imagesPerPage")
-    per_page = min(per_page, MAX_PER_PAGE)
+        if not digits:
+            raise ServiceError("Invalid imagesPerPage", site="zero")
+        per_page = MAX_PER_PAGE if len(digits) > 3 else min(int(digits), MAX_PER_PAGE)
 
     sort_by = values.get("sortBy", "").lower()
     if sort_by not in ("", "id", "date", "status"):
@@ -162,12 +169,14 @@ def get_image_status(
         if ticket is None:
             raise ServiceError("Invalid imageTicket")
         found = [r for r in records if r.ImageTicket == ticket]
+        site = "imageTicket"
     elif customer_id:
         found = [r for r in records if r.CustomerImageId == customer_id]
+        site = "customerImageId"
     else:
         raise ServiceError("imageTicket or customerImageId is required")
     if not found:
-        raise ServiceError("Image not found")
+        raise ServiceError("Image not found", site=site)
     return min(found, key=lambda r: r.Id)
 
 

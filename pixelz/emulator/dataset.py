@@ -1,14 +1,25 @@
-"""The emulator's deterministic data set, and its JSON form shared with the Mono reference server.
+"""The emulator's deterministic data sets, and their JSON form shared with the Mono reference
+server.
+
+Two named sets (:data:`DATASETS`):
+
+- ``hard-cases`` (:func:`generate_dataset`), the default of :class:`~pixelz.emulator.Emulator`,
+  :func:`~pixelz.emulator.serve` and the pytest fixtures: realistic records mixed with the
+  text a parser must survive, so code tested against it meets the worst the service sends.
+- ``demo`` (:func:`demo_dataset`), served by the command line's ``--emulator`` and
+  ``pixelz emulator``: an account as a person expects to see it, with readable SKUs, a few
+  products, recent upload days, work in progress and a few nil or empty fields.
 
 Records carry the wire names of ``pixelz._operations.RECORD_FIELDS`` plus the two server-side
 fields the list semantics need (``Id`` and ``CreatedDate``), so the serializer can read a field
 by its wire name and both servers can load the very same file.
 
-The generator mixes realistic variety (known and unknown statuses, several products, dates over
-2026 with shared days) with the hard text cases a parser must survive: XML specials, non-ASCII
-and astral characters, significant whitespace, CR, tabs, a control character, empty versus null
-strings and every FinalImagesURL shape. Hard cases sit at fixed, evenly spread positions so any
-data set of at least ``len(HARD_CASES)`` records holds all of them whatever the seed.
+The hard-case generator mixes realistic variety (known and unknown statuses, several products,
+dates over 2026 with shared days) with the hard text cases a parser must survive: XML specials,
+non-ASCII and astral characters, significant whitespace, CR, tabs, a control character, empty
+versus null strings and every FinalImagesURL shape. Hard cases sit at fixed, evenly spread
+positions so any data set of at least ``len(HARD_CASES)`` records holds all of them whatever
+the seed.
 """
 
 from __future__ import annotations
@@ -18,14 +29,17 @@ import functools
 import json
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 __all__ = [
+    "DATASETS",
     "HARD_CASES",
     "STATUS_NAMES",
     "Record",
+    "demo_dataset",
     "dump_json",
     "generate_dataset",
     "load_json",
@@ -134,6 +148,88 @@ def generate_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
         fields.update(hard_at.get(index, {}))
         records.append(Record(**fields))
     return tuple(records)
+
+
+# The demo account: an apparel brand's catalogue shoots. Category code -> (product, shots).
+_DEMO_CATEGORIES: tuple[tuple[str, str, int], ...] = (
+    ("DRS", "ghost-mannequin", 2),
+    ("TOP", "ghost-mannequin", 2),
+    ("JKT", "ghost-mannequin", 3),
+    ("DNM", "flat-lay", 2),
+    ("SHO", "shoe-pair", 2),
+    ("BAG", "bg-removal", 2),
+    ("RNG", "jewelry-retouch", 1),
+    ("NCK", "jewelry-retouch", 1),
+)
+_DEMO_COLORS = ("BLK", "WHT", "NVY", "OLV", "RED", "SND", "GRY", "CML")
+_DEMO_START = datetime.date(2026, 1, 5)
+
+
+@functools.lru_cache(maxsize=8)
+def demo_dataset(count: int = 250, seed: int = 0) -> tuple[Record, ...]:
+    """A deterministic demo account of ``count`` records in Id order: styles shot from one to
+    three angles (the SKU's last part) on upload days a few days apart, older images
+    delivered, the newest still in work."""
+    if count < 0:
+        raise ValueError("count must be >= 0")
+    rng = random.Random(seed)
+    records: list[Record] = []
+    record_id = 40_000 + rng.randrange(1000)
+    day = _DEMO_START
+    style = 10_400 + rng.randrange(100)
+    while len(records) < count:
+        day += datetime.timedelta(days=rng.choice((1, 2, 2, 3, 4, 7)))
+        for _ in range(rng.randint(2, 5)):  # styles shot that day
+            code, product, views = rng.choice(_DEMO_CATEGORIES)
+            style += rng.randint(1, 9)
+            color = rng.choice(_DEMO_COLORS)
+            for shot in range(1, rng.randint(1, views) + 1):
+                if len(records) == count:
+                    break
+                record_id += rng.choice((1, 1, 1, 2, 5))
+                sku = f"{code}-{style}-{color}-{shot}"
+                records.append(_demo_record(rng, record_id, day, sku, product,
+                                            len(records) / max(count, 1)))
+    return tuple(records)
+
+
+def _demo_record(
+    rng: random.Random, record_id: int, day: datetime.date, sku: str, product: str, age: float
+) -> Record:
+    """One demo image; ``age`` runs from 0 (oldest) to 1 (newest) and drives its status."""
+    roll = rng.random()
+    if age < 0.8:  # older uploads: delivered, now and then held for a question or redone
+        status = 55 if roll < 0.02 else 60 if roll < 0.05 else 80
+    else:
+        status = 10 if roll < 0.3 else 60 if roll < 0.7 else 70 if roll < 0.85 else 80
+    ticket = uuid.UUID(int=rng.getrandbits(128), version=4)
+    finals: tuple[str | None, ...] | None = None
+    if status == 80:
+        finals = (f"{_CDN}/final/{ticket}/{sku}.jpg",)
+        if rng.random() < 0.25:  # a web-sized copy next to the full-size one
+            finals += (f"{_CDN}/final/{ticket}/{sku}-web.jpg",)
+    elif status == 70:
+        finals = ()
+    return Record(
+        Id=record_id,
+        CreatedDate=day,
+        ImageTicket=ticket,
+        # Uploaded through the web app, not the API: no customer image id.
+        CustomerImageId=None if rng.random() < 0.04 else sku,
+        ProductId=product,
+        StatusName=STATUS_NAMES[status],
+        StatusId=status,
+        IsPaid=status != 10,
+        ThumbnailImageURL=None if status == 10 else f"{_CDN}/thumb/{ticket}.jpg",
+        FinalImagesURL=finals,
+    )
+
+
+#: The named data sets: ``name -> generator(count, seed)``.
+DATASETS: dict[str, Callable[[int, int], tuple[Record, ...]]] = {
+    "demo": demo_dataset,
+    "hard-cases": generate_dataset,
+}
 
 
 def _record_to_json(record: Record) -> dict[str, Any]:

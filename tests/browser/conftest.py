@@ -51,7 +51,7 @@ def browser() -> Iterator[Any]:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        _unavailable("selenium (pip install -e '.[test]')")
+        _unavailable("selenium (pip install -e '.[browser]')")
     chromium, chromedriver = _find("chromium"), _find("chromedriver")
     if chromium is None or chromedriver is None:
         _unavailable("Debian's chromium and chromium-driver (apt-get install chromium-driver)")

@@ -1,20 +1,23 @@
-"""Helpers for driving ``python -m pixelz`` as a subprocess against a loopback emulator.
+"""Run the ``pixelz`` command line in-process (``pixelz.cli.main``) against a loopback emulator.
 
-Every run goes through :func:`run`, which fails the test if the API key ever shows up on
-stdout or stderr, so the "key is never printed" rule is checked by every test here.
+Every run goes through the ``cli`` fixture, which gives the program its own stdout and stderr
+(UTF-8, newlines untouched, a terminal or not as the test asks), a clean environment and a
+fixed terminal width, and fails the test if the API key ever shows up in the output. Only a
+couple of tests start a real process: the console script and Ctrl-C (``test_cli_process.py``).
 """
 
 from __future__ import annotations
 
+import io
 import os
-import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pixelz import cli as pixelz_cli
 from pixelz.emulator import Emulator, serve
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,53 +25,92 @@ EMAIL = "cli-tests@example.com"
 KEY = "sk-SENTINEL-3c9e1f7a-never-print-me"
 
 
-class Result:
-    """A finished CLI run, with stdout/stderr decoded as UTF-8 and newlines untouched."""
+class Stream(io.TextIOWrapper):
+    """A text stream over bytes that says whether it is a terminal as told."""
 
-    def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
-        self.returncode = proc.returncode
-        self.stdout_bytes = proc.stdout
-        self.stdout = proc.stdout.decode("utf-8")
-        self.stderr = proc.stderr.decode("utf-8", "replace")
+    def __init__(self, *, tty: bool = False) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no file descriptor")
+
+    def value(self) -> bytes:
+        self.flush()
+        raw = self.buffer
+        assert isinstance(raw, io.BytesIO)
+        return raw.getvalue()
+
+
+class Result:
+    """A finished CLI run: exit code, stdout (text and bytes) and stderr."""
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: str) -> None:
+        self.returncode = returncode
+        self.stdout_bytes = stdout
+        self.stdout = stdout.decode("utf-8")
+        self.stderr = stderr
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.splitlines()
 
     def __repr__(self) -> str:
         return f"<Result rc={self.returncode} stderr={self.stderr[-500:]!r}>"
 
 
-def cli_env(credentials: bool = True, **extra: str) -> dict[str, str]:
-    """A clean environment: no inherited PIXELZ_* values, the repo importable."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIXELZ_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env.pop("COLUMNS", None)
-    if credentials:
-        env["PIXELZ_CONTACT_EMAIL"] = EMAIL
-        env["PIXELZ_CONTACT_API_KEY"] = KEY
+Run = Callable[..., Result]
+
+
+def clean_env(credentials: bool = True, **extra: str) -> dict[str, str]:
+    """The PIXELZ_* variables of a run: the sentinel credentials unless told otherwise."""
+    env = {"PIXELZ_CONTACT_EMAIL": EMAIL, "PIXELZ_CONTACT_API_KEY": KEY} if credentials else {}
     env.update(extra)
     return env
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
-    """``python -m pixelz *args``; asserts the API key never appears in the output."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pixelz", *args],
-        capture_output=True,
-        env=cli_env() if env is None else env,
-        cwd=REPO,
-        timeout=timeout,
-        check=False,
-    )
-    result = Result(proc)
-    secret = (env or cli_env()).get("PIXELZ_CONTACT_API_KEY") or KEY
-    for stream in (result.stdout, result.stderr):
-        assert secret not in stream
-        assert KEY not in stream
+def invoke(
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    tty: bool = False,
+    stdout_tty: bool = False,
+    columns: str = "120",
+    stdout: Stream | None = None,
+) -> Result:
+    """``pixelz *args`` in this process; asserts the API key never appears in the output."""
+    env = clean_env() if env is None else env
+    out, err = stdout or Stream(tty=stdout_tty), Stream(tty=tty)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("PIXELZ_"):
+                patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.setenv("COLUMNS", columns)
+        patch.setattr(sys, "stdout", out)
+        patch.setattr(sys, "stderr", err)
+        code = pixelz_cli.main(list(args))
+    result = Result(code, out.value(), err.value().decode("utf-8", "replace"))
+    secret = env.get("PIXELZ_CONTACT_API_KEY") or KEY
+    for text in (result.stdout, result.stderr):
+        assert secret not in text
+        assert KEY not in text
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
 
+@pytest.fixture
+def cli() -> Run:
+    """Run the command line in-process: ``cli("images", "list", env=..., tty=...)``."""
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    """One loopback emulator for the CLI tests, accepting the sentinel credentials."""
+    """One loopback emulator (the hard-case data set) accepting the sentinel credentials."""
     with serve(contact_email=EMAIL, contact_api_key=KEY) as emu:
         yield emu
 

@@ -81,3 +81,24 @@ def test_record_dict_field_order() -> None:
     assert tuple(record) == cli.FIELDS
     assert record["image_ticket"] == str(uuid.UUID(int=2))
     assert record["final_image_urls"] == ["u1", "u2"]
+
+
+@pytest.mark.parametrize(
+    ("status_id", "name", "cell"),
+    [
+        (80, "Delivered", "Delivered"),
+        (55, None, "(OnHold)"),
+        (60, "", "(InProduction)"),
+        (99, None, "(no name)"),
+        (99, "FutureStatus", "FutureStatus"),
+        (80, "Delivered\n", "Delivered␊"),
+    ],
+)
+def test_status_cell_explains_a_missing_name(status_id: int, name: str | None, cell: str) -> None:
+    image = pixelz.ImageStatus(uuid.UUID(int=3), "c", "p", name, status_id, False, None, ())
+    assert cli.status_cell(image) == cell
+
+
+def test_details_explain_an_unknown_id_without_a_name() -> None:
+    image = pixelz.ImageStatus(uuid.UUID(int=4), "c", "p", "", 99, False, None, ())
+    assert "status_name          (an empty name sent; unknown id)\n" in cli.render_details(image)

@@ -9,11 +9,6 @@ import httpx
 import pytest
 
 from pixelz.emulator import Emulator
-from pixelz.emulator.pytest_plugin import (  # noqa: F401  (the shipped fixtures, under test)
-    pixelz_emulator,
-    pixelz_emulator_session,
-    pixelz_emulator_shared,
-)
 from pixelz.models import Protocol
 
 from ._helpers import request

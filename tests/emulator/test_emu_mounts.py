@@ -180,6 +180,7 @@ def _args(*argv: str) -> argparse.Namespace:
 
 def test_command_arguments(tmp_path: Path) -> None:
     from pixelz.emulator import dump_json, generate_dataset
+    from pixelz.emulator.dataset import demo_dataset
 
     argv = ["--port", "0", "--images", "12", "--seed", "3", "--disable", "soap12,http_get",
             "--block", "http_post", "--latency", "250", "--fail-rate", "0.25",
@@ -190,7 +191,9 @@ def test_command_arguments(tmp_path: Path) -> None:
     assert cfg.enabled_protocols == {Protocol.SOAP11, Protocol.HTTP_POST}
     assert cfg.blocked_protocols == {Protocol.HTTP_POST}
     assert (cfg.latency, cfg.fail_rate, cfg.errors) == (0.25, 0.25, "local")
-    assert emu.credentials == ("e@x", "k") and emu.dataset == generate_dataset(12, 3)
+    assert emu.credentials == ("e@x", "k") and emu.dataset == demo_dataset(12, 3)
+    hard = _command.build(_args("--dataset", "hard-cases", "--images", "12", "--seed", "3"))
+    assert hard.dataset == generate_dataset(12, 3)
     path = tmp_path / "data.json"
     path.write_text(dump_json(generate_dataset(4, 9)), encoding="utf-8")
     assert _command.build(_args("--dataset", str(path))).dataset == generate_dataset(4, 9)

@@ -27,7 +27,8 @@ including the control-character and astral records); SOAP 1.1/1.2 faults (creden
 invalid parameter, the ``__boom__`` server fault, unknown SOAPAction / ``action=``, no action
 at all); GET/POST text errors (service messages, "Missing parameter", unknown method, request
 validation, wrong POST content type); malformed XML (400); wrong Content-Type (415); other
-verbs; ``?WSDL``; the help page; GET/POST on the instance that removed them.
+verbs and HEAD; ``?WSDL``; ``?disco``; the help page; GET/POST on the instance that removed
+them.
 """
 
 from __future__ import annotations
@@ -455,9 +456,14 @@ def _other_cases() -> list[tuple[str, Req]]:
     return [
         ("wsdl", Req("GET", "", "WSDL")),
         ("wsdl-lower", Req("GET", "", "wsdl")),
+        ("disco", Req("GET", "", "disco")),
+        ("disco-upper", Req("GET", "", "DISCO")),
         ("help-page", Req("GET")),
         ("help-page-op", Req("GET", "", "op=GetImagesList")),
         ("head", Req("HEAD")),
+        ("head-wsdl", Req("HEAD", "", "WSDL")),
+        ("head-disco", Req("HEAD", "", "disco")),
+        ("head-get-method", Req("HEAD", f"/{LIST}", form(values_for(LIST, {})))),
         ("put-soap", Req("PUT", "", "", soap_headers, soap_body)),
         ("delete-soap", Req("DELETE")),
         ("put-get-method", Req("PUT", f"/{LIST}", form(values_for(LIST, {})))),
@@ -591,12 +597,6 @@ DELIBERATE: dict[str, Deliberate] = {
     **_everywhere(
         ["other/put-get-method"],
         Deliberate((500, _HTML), (405, _HTML_UTF8), "IIS 405 for a wrong verb; Mono 500 HTML"),
-    ),
-    # HEAD: the emulator answers it like GET without a body (its author's choice, so that
-    # health checks work); Mono's SOAP protocol factory refuses every non-POST with 405.
-    **_everywhere(
-        ["other/head"],
-        Deliberate((405, _HTML), (200, _HTML_UTF8), "HEAD allowed as on IIS; Mono 405"),
     ),
     # application/json on the SOAP path: Mono hands it to the ASP.NET AJAX script handler,
     # which throws (500 HTML); the emulator answers 415 like for any non-SOAP content type

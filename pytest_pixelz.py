@@ -4,8 +4,11 @@
 default knobs), so knob changes and the request log never leak between tests; starting one
 takes about a millisecond. ``pixelz_emulator_session`` shares one server across the session
 for read-only use: its knobs and log are reset before each test that asks for it through
-``pixelz_emulator_shared``. The emulator is imported lazily so merely having the plugin
-installed costs nothing.
+``pixelz_emulator_shared``.
+
+A top-level module, not part of the ``pixelz`` package, and importing nothing from it until a
+fixture runs: pytest imports its plugins before coverage starts, so a plugin that loaded
+``pixelz`` would hide the package's import-time lines from ``pytest --cov=pixelz``.
 """
 
 from __future__ import annotations
