@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -37,11 +37,11 @@ def statuses(*ids: int) -> Callable[[httpx.Request], httpx.Response]:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The sync client's sleeps, recorded instead of slept."""
     recorded: list[float] = []
     monkeypatch.setattr("pixelz._sync_io.sleep", recorded.append)
-    yield recorded
+    return recorded
 
 
 def test_polls_until_delivered_with_growing_gaps(router: respx.MockRouter, make_client,
@@ -174,13 +174,17 @@ def rec(status_id: int) -> pixelz.ImageStatus:
 def test_waiter_backs_off_and_polls_once_more_at_the_deadline() -> None:
     clock = Clock()
     waiter = Waiter(Status.DELIVERED, 10.0, 4.0, clock=clock, rng=random.Random(1))
-    gaps = []
-    with pytest.raises(RequestTimeoutError, match="after 10 s"):
+    gaps: list[float] = []
+
+    def poll_until_the_deadline() -> None:
         while True:
             delay = waiter.after(rec(60), T1)
             assert delay is not None
             gaps.append(delay)
             clock.now += delay
+
+    with pytest.raises(RequestTimeoutError, match="after 10 s"):
+        poll_until_the_deadline()
     assert clock.now == pytest.approx(110.0)  # the last gap was cut to hit the deadline
     assert 0.9 <= gaps[0] <= 1.0 and 1.8 <= gaps[1] <= 2.0 and 3.6 <= gaps[2] <= 4.0
     assert all(g <= 4.0 for g in gaps)
