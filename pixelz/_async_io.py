@@ -86,11 +86,15 @@ async def open_part(path: pathlib.Path) -> PartFile:
 
 
 async def run_all(
-    items: Sequence[T], work: Callable[[T], Awaitable[R]], concurrency: int
+    items: Sequence[T],
+    work: Callable[[T], Awaitable[R]],
+    concurrency: int,
+    stop: Callable[[], object],
 ) -> list[R]:
     """``[await work(item) for item in items]``, with up to ``concurrency`` of them running
-    at once as tasks; results in the order of ``items``. When one raises, the others are
-    cancelled and the exception propagates."""
+    at once as tasks; results in the order of ``items``. When one raises (or the caller
+    is cancelled), ``stop()`` is called, the others are cancelled, and the exception
+    propagates."""
     results: dict[int, R] = {}
     queue = iter(enumerate(items))
 
@@ -101,6 +105,9 @@ async def run_all(
     tasks = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(items)))]
     try:
         await asyncio.gather(*tasks)
+    except BaseException:
+        stop()
+        raise
     finally:
         for task in tasks:
             task.cancel()

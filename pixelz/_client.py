@@ -263,7 +263,7 @@ class Client(ClientCore):
         image_ticket: Any = None,
         *,
         customer_image_id: str | None = None,
-        status: StatusArg = Status.DELIVERED,
+        status: int | Status | str = Status.DELIVERED,
         timeout: float | None = None,
         poll_interval: float | None = None,
     ) -> ImageStatus:
@@ -390,8 +390,10 @@ class Client(ClientCore):
         limit = d.DEFAULT_MAX_DOWNLOAD_SIZE if max_size is None else max_size
         folder = d.check_download_args(dest, limit)
         jobs = d.plan_downloads(images, folder)
-        if self._shared.closed or self._shared.http.is_closed:
+        if self._shared.closed:
             raise PixelzError("the client is closed", operation="download")
+        if self._shared.http.is_closed:
+            raise PixelzError("the http_client is closed", operation="download")
         if not jobs:
             return []
         _io.blocking(d.make_dest, folder)
@@ -400,7 +402,7 @@ class Client(ClientCore):
         def fetch(job: DownloadJob) -> DownloadResult:
             return self._fetch_file(job, bool(overwrite), limit, meter)
 
-        return _io.run_all(jobs, fetch, concurrency)
+        return _io.run_all(jobs, fetch, concurrency, meter.stop)
 
     def _fetch_file(
         self, job: DownloadJob, overwrite: bool, limit: int, meter: Progress

@@ -52,6 +52,7 @@ __all__ = [
     "Progress",
     "ProgressCallback",
     "Send",
+    "Stopped",
     "Store",
     "Waiter",
     "check_concurrency",
@@ -319,10 +320,18 @@ class Progress:
         self.total = total
         self.files = 0
         self.bytes = 0
+        self.stopped = False
         self._lock = threading.Lock()
+
+    def stop(self) -> None:
+        """Make every download still running give up at its next chunk (the batch failed:
+        an exception in the progress callback, Ctrl-C)."""
+        self.stopped = True
 
     def add_bytes(self, count: int) -> None:
         """``count`` more bytes written (negative: a failed attempt's bytes withdrawn)."""
+        if self.stopped and count > 0:
+            raise Stopped("the downloads were stopped")
         if self.callback is None:
             return
         with self._lock:
@@ -335,6 +344,11 @@ class Progress:
         with self._lock:
             self.files += 1
             self.callback(self.files, self.total, self.bytes)
+
+
+class Stopped(Exception):
+    """Raised inside a download that must end because its batch failed; never seen by
+    callers, who get the exception that failed the batch."""
 
 
 # -- one file: the fetch plan --------------------------------------------------------------
@@ -406,7 +420,7 @@ def fetch_plan(
     """
 
     def failed(error: PixelzError) -> DownloadResult:
-        logger.debug("download of %s failed: %s", shown_url(job.url), error.detail)
+        logger.debug("download failed: %s", error.detail)
         return DownloadResult(job.image_ticket, job.url, job.path, "failed", 0, error)
 
     def error(message: str, status_code: int | None = None) -> DownloadResult:

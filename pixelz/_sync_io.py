@@ -42,22 +42,32 @@ def open_part(path: pathlib.Path) -> Part:
     return Part(path)
 
 
-def run_all(items: Sequence[T], work: Callable[[T], R], concurrency: int) -> list[R]:
+def run_all(
+    items: Sequence[T], work: Callable[[T], R], concurrency: int, stop: Callable[[], object]
+) -> list[R]:
     """``[work(item) for item in items]``, with up to ``concurrency`` of them running at
-    once on worker threads; results in the order of ``items``. When one raises, the ones
-    not started are cancelled, the running ones finish, and the exception propagates."""
+    once on worker threads; results in the order of ``items``. When one raises (or on
+    Ctrl-C), the ones not started are cancelled, ``stop()`` tells the running ones to end,
+    and once they have, the exception propagates."""
     if concurrency == 1 or len(items) <= 1:
         return [work(item) for item in items]
-    from concurrent.futures import ThreadPoolExecutor  # only when downloading in parallel
+    # only when downloading in parallel
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
     pool = ThreadPoolExecutor(min(concurrency, len(items)), thread_name_prefix="pixelz-download")
     try:
-        results = list(pool.map(work, items))
+        futures = [pool.submit(work, item) for item in items]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            error = future.exception() if future in done else None
+            if error is not None:
+                raise error
     except BaseException:
+        stop()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results
+    return [future.result() for future in futures]
 
 
 def walk_pages(fetch: Callable[[int], ImagesPage], prefetch: int) -> Iterator[ImageStatus]:

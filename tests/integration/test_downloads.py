@@ -396,3 +396,35 @@ def test_arguments_and_a_closed_client(server: FileServer, tmp_path: pathlib.Pat
     client.close()
     with pytest.raises(pixelz.PixelzError, match="closed"):
         client.download(img, tmp_path)
+
+
+class Abort(Exception):
+    pass
+
+
+def test_an_exception_in_progress_stops_the_batch(server: FileServer, client: pixelz.Client,
+                                                  tmp_path: pathlib.Path) -> None:
+    images = [image(server.url(f"/slow/stop-{n}.bin?size=400000")) for n in range(12)]
+
+    raised: list[int] = []
+
+    def progress(files: int, total: int, nbytes: int) -> None:
+        if nbytes > 0 and not raised:  # once: the others must stop without another reason
+            raised.append(nbytes)
+            raise Abort
+
+    with pytest.raises(Abort):
+        client.download_all(images, tmp_path, concurrency=4, progress=progress)
+    assert leftovers(tmp_path) == []
+    assert len(list(tmp_path.iterdir())) < 4  # the running ones gave up, the rest never began
+
+    raised.clear()
+
+    async def main() -> None:
+        async with pixelz.AsyncClient(EMAIL, KEY, base_url=UNUSED_API) as async_client:
+            await async_client.download_all(images, tmp_path / "async", concurrency=4,
+                                            progress=progress)
+
+    with pytest.raises(Abort):
+        asyncio.run(main())
+    assert list((tmp_path / "async").iterdir()) == []
