@@ -79,10 +79,12 @@ class PartFile:
 
 
 async def open_part(path: pathlib.Path) -> PartFile:
-    """A temporary file next to ``path``, renamed to it on ``commit()``."""
+    """A temporary file next to ``path``, renamed to it on ``commit()``. Created on the
+    event loop itself (one quick system call): on a worker thread, a task cancelled
+    meanwhile would never learn of the file, and leave it behind."""
     from ._deliveries import Part
 
-    return PartFile(await asyncio.to_thread(Part, path))
+    return PartFile(Part(path))
 
 
 async def run_all(
