@@ -60,7 +60,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use so that `import pixelz` stays light (docs/performance.md, P4):
+    # Loaded on first use so that `import pixelz` stays light (docs/performance.md):
     # AsyncClient imports asyncio, and most programs never compare protocols, download
     # files or receive webhooks.
     if name == "AsyncClient":
