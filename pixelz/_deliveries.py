@@ -330,8 +330,10 @@ class Progress:
 
     def add_bytes(self, count: int) -> None:
         """``count`` more bytes written (negative: a failed attempt's bytes withdrawn)."""
-        if self.stopped and count > 0:
-            raise Stopped("the downloads were stopped")
+        if self.stopped:
+            if count > 0:
+                raise Stopped("the downloads were stopped")
+            return  # the batch failed: no more reports
         if self.callback is None:
             return
         with self._lock:
@@ -339,7 +341,7 @@ class Progress:
             self.callback(self.files, self.total, self.bytes)
 
     def file_done(self) -> None:
-        if self.callback is None:
+        if self.callback is None or self.stopped:
             return
         with self._lock:
             self.files += 1
@@ -489,7 +491,7 @@ def fetch_plan(
         logger.debug("download of %s: %s; retrying in %.2f s", shown, what, delay)
         yield Sleep(delay)
         attempt += 1
-        url = first
+        url, redirects = first, 0
 
 
 def _announced_length(response: httpx.Response) -> int | None:
