@@ -11,7 +11,7 @@ import respx
 
 import pixelz
 from pixelz import ImageStatus, Protocol, ProtocolBlockedError, ResponseParseError
-from pixelz._operations import GET_IMAGE_STATUS, Call
+from pixelz._operations import Call
 from pixelz.transports import Soap11Transport, Transport
 
 from ._wire import (
@@ -210,23 +210,6 @@ def test_list_images_page_metadata(router, make_client) -> None:
     page = make_client("http_get").list_images(page=3, per_page=2)
     assert (page.page, page.per_page, len(page), page.is_last) == (3, 2, 1, True)
     assert page[0].customer_image_id == "c5"
-
-
-# -- get_image_status --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("protocol", list(Protocol))
-def test_get_image_status_by_ticket_and_customer_id(router, make_client, protocol) -> None:
-    rec = Rec(T1, customer="sku-1", finals=["http://x/1.jpg"])
-    route = router.route().mock(side_effect=serve(rec, GET_IMAGE_STATUS))
-    client = make_client(protocol)
-    by_ticket = client.get_image_status(T1)
-    by_id = client.get_image_status(customer_image_id="sku-1")
-    assert by_ticket == by_id == rec.expected()
-    assert isinstance(by_ticket, ImageStatus)
-    first, second = (dict(params_of(c.request)) for c in route.calls)
-    assert (first["imageTicket"], first["customerImageId"]) == (T1, "")
-    assert (second["imageTicket"], second["customerImageId"]) == ("", "sku-1")
 
 
 # -- comparison, state -------------------------------------------------------------------------

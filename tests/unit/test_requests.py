@@ -309,14 +309,6 @@ def test_get_image_status_by_customer_id_request(router, make_client, protocol) 
         )
 
 
-def test_uuid_ticket_accepted(router: respx.MockRouter, make_client) -> None:
-    from ._wire import Rec
-
-    route = router.route().mock(side_effect=serve(Rec(TICKET.lower()), GET_IMAGE_STATUS))
-    make_client("http_get").get_image_status(uuid.UUID(TICKET))
-    assert dict(params_of(route.calls.last.request))["imageTicket"] == TICKET.lower()
-
-
 def test_call_repr_hides_key() -> None:
     from pixelz._arguments import Credentials, list_query
 

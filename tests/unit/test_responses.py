@@ -67,14 +67,6 @@ def list_over(
 # -- all the edges at once, per protocol --------------------------------------------------------
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_edge_records_over_each_protocol(router, make_client, protocol) -> None:
-    page = list_over(router, make_client, protocol, EDGE_RECORDS)
-    assert page.images == expected(EDGE_RECORDS)
-    assert page.protocol is protocol
-    assert (page.page, page.per_page) == (1, None)
-
-
 def test_edge_records_spelled_out() -> None:
     """The expected values, written by hand, so the helper cannot hide a shared mistake."""
     images = parse(bare_body(GET_IMAGES_LIST, EDGE_RECORDS))
@@ -366,16 +358,6 @@ def test_get_image_status_needs_exactly_one_record(body: str) -> None:
     with pytest.raises(ResponseParseError) as info:
         parse(body, call=STATUS_CALL, content_type="text/xml")
     assert info.value.operation == "GetImageStatus"
-
-
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_get_image_status_through_client(router, make_client, protocol) -> None:
-    rec = EDGE_RECORDS[3]
-    router.route().mock(side_effect=serve(rec, GET_IMAGE_STATUS))
-    client = make_client(protocol)
-    assert client.get_image_status(rec.ticket) == rec.expected()
-    assert client.get_image_status(customer_image_id="anything") == rec.expected()
-    assert client.protocol is protocol
 
 
 def test_ok_response_helper_roundtrip() -> None:
