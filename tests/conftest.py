@@ -35,8 +35,8 @@ from ._ci import in_ci
 from .integration._reference import DATASET_PATH as DATASET_FILE
 from .integration._reference import load_dataset, start_or_skip
 
-CI_EXAMPLES = 100
-DEV_EXAMPLES = 40
+CI_EXAMPLES = 50
+DEV_EXAMPLES = 20
 
 settings.register_profile(
     "ci",
