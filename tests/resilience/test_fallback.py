@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ import respx
 import pixelz
 from pixelz import Protocol
 
+from ..unit._wire import protocol_of
 from .conftest import BASE, EMAIL, KEY, Routes, ok, waf_block
 
 
@@ -135,3 +138,67 @@ def test_async_fallback_and_retry(routes: Routes, monkeypatch: pytest.MonkeyPatc
     page = asyncio.run(main())
     assert page.protocol is Protocol.SOAP12
     assert slept == [1.0]
+
+
+def _trickle(protocol: str) -> tuple[bytes, bytes]:
+    """The start of a long answer, and the piece it then repeats every 50 ms."""
+    body = ok(protocol).content
+    return body[: body.index(b"<ImageStatus>")], b"<ImageStatus />"
+
+
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+def test_a_trickling_answer_meets_the_overall_timeout(flavor: str) -> None:
+    """A float ``timeout`` bounds the whole request, not only each read: a server that
+    keeps sending a little at a time cannot hold a call (and no retry or fallback)."""
+    start, piece = _trickle("soap11")
+    sent: list[str] = []
+
+    def body() -> Iterator[bytes]:
+        yield start
+        while True:
+            time.sleep(0.05)
+            yield piece
+
+    async def abody() -> AsyncIterator[bytes]:
+        yield start
+        while True:
+            await asyncio.sleep(0.05)
+            yield piece
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(str(protocol_of(request)))
+        content = body() if flavor == "sync" else abody()
+        return httpx.Response(200, headers={"Content-Type": "text/xml"}, content=content)
+
+    async def aanswer(request: httpx.Request) -> httpx.Response:
+        return answer(request)
+
+    options = dict(base_url=BASE, protocols=["soap11", "soap12"], max_retries=0, timeout=0.3)
+
+    async def call_async() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(aanswer))
+        async with pixelz.AsyncClient(EMAIL, KEY, http_client=http, **options) as client:
+            await client.list_images()
+
+    def call() -> None:
+        if flavor == "async":
+            asyncio.run(call_async())
+            return
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        with pixelz.Client(EMAIL, KEY, http_client=http, **options) as client:
+            client.list_images()
+
+    started = time.monotonic()
+    with pytest.raises(pixelz.RequestTimeoutError) as info:
+        call()
+    assert 0.3 <= time.monotonic() - started < 2
+    assert "0.3 s" in str(info.value)
+    assert sent == ["soap11"]
+
+
+def test_an_undecodable_body_falls_back(routes: Routes) -> None:
+    routes.answer["soap11"] = lambda: httpx.Response(
+        200, headers={"Content-Type": "text/xml", "Content-Encoding": "gzip"},
+        content=b"not gzip at all")
+    with make() as client:
+        assert client.list_images().protocol is Protocol.SOAP12

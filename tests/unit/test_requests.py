@@ -333,14 +333,15 @@ def test_ok_response_helper_content_types() -> None:
     )
 
 
-def test_user_http_client_headers_and_cookies_are_applied(router: respx.MockRouter) -> None:
+def test_user_http_client_headers_cookies_and_params_are_applied(router: respx.MockRouter) -> None:
     route = router.route().mock(side_effect=serve([]))
     http = httpx.Client(headers={"X-Team": "retouch", "User-Agent": "acme/1.0"},
-                        cookies={"session": "abc"})
+                        cookies={"session": "abc"}, params={"tenant": "t1"})
     with pixelz.Client("a@example.com", "key", base_url=BASE_URL, protocols="soap11",
                        max_retries=0, http_client=http) as client:
         client.list_images()
     sent = route.calls.last.request
+    assert sent.url.params["tenant"] == "t1"
     assert sent.headers["X-Team"] == "retouch"
     assert sent.headers["User-Agent"] == "acme/1.0"
     assert "session=abc" in sent.headers["Cookie"]
