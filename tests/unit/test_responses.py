@@ -39,6 +39,11 @@ from ._wire import (
 pytestmark = pytest.mark.usefixtures("both_readers")
 
 PROTOCOLS = list(Protocol)
+# The parser finds the records by the document's shape, not by the protocol: a SOAP envelope
+# (1.1 and 1.2 differ in its namespace only) or the bare document (byte for byte the same
+# over GET and POST). Rules about values inside a record need one of each; the shapes of
+# pages and envelopes are checked on all four.
+SHAPES = [Protocol.SOAP11, Protocol.HTTP_GET]
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
 LIST_CALL = list_query().call(Credentials(EMAIL, KEY), 1)
 STATUS_CALL = image_status_call(Credentials(EMAIL, KEY), T1, None)
@@ -109,7 +114,7 @@ STRING_CASES = [
 ]
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 @pytest.mark.parametrize(("value", "want"), STRING_CASES, ids=repr)
 def test_string_field_rules(protocol, value, want) -> None:
     rec = Rec(T1, customer=value, product=value, status_name=value, thumbnail=value)
@@ -138,7 +143,7 @@ FINALS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 @pytest.mark.parametrize(("finals", "want"), FINALS_CASES, ids=repr)
 def test_final_images_url_shapes(protocol, finals, want) -> None:
     (image,) = parse(body_for(protocol, [Rec(T1, finals=finals)]), protocol)
@@ -227,7 +232,7 @@ def test_character_references_and_entities() -> None:
     ("&#x1;", "\x01"), ("&#1;", "\x01"), ("&#x0B;", "\x0b"), ("&#x1f;", "\x1f"),
     ("&#31;", "\x1f"), ("&#x8;", "\x08"), ("&#0;", "\x00"),
 ])
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 def test_control_character_references_decoded(protocol, reference: str, char: str) -> None:
     """ASMX writes control characters as references XML 1.0 forbids; pixelz decodes them
     to the character itself, in every string field and in final URLs."""
