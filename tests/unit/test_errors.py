@@ -249,7 +249,7 @@ BLOCKED = [
     (200, "text/html; charset=utf-8", WAF_PAGE),
     (200, "text/xml; charset=utf-8", WAF_PAGE),
     (200, "text/xml", '<?xml version="1.0"?>\n<!DOCTYPE html><html><body>x</body></html>'),
-    (200, "text/xml", '<html xmlns="http://www.w3.org/1999/xhtml"><body>portal</body></html>'),
+    (200, "text/xml", '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>'),
     (200, "", "<html><body>captive portal</body></html>"),
     (200, "text/xml; charset=utf-8", ""),
     (200, "text/xml; charset=utf-8", "   \r\n"),
