@@ -990,3 +990,109 @@ def result_element(response: httpx.Response, operation: ops.Operation) -> Any:
         assert found is not None
         return found
     return root
+
+
+# --------------------------------------------------------------------------- the reference itself
+# Facts of Mono's stack that docs/reference-server.md records, checked on the session instance
+# (local caller: full detail). None of these requests reaches a web method, so nothing changes.
+
+WSDL = "http://schemas.xmlsoap.org/wsdl/"
+XS = "http://www.w3.org/2001/XMLSchema"
+
+
+def _wire_type(type_: ops.WireType) -> str:
+    if type_.is_array or type_.is_complex:
+        return "tns:" + type_.name
+    return "s:" + type_.name
+
+
+@pytest.fixture(scope="module")
+def reference_wsdl(reference_server: str) -> Any:
+    return etree.fromstring(httpx.get(reference_server + "?WSDL", timeout=30).content)
+
+
+def _schema_sequence(wsdl: Any, xpath: str) -> list[tuple[str, str]]:
+    found = wsdl.xpath(xpath, namespaces={"s": XS, "w": WSDL})
+    assert len(found) == 1, xpath
+    return [(e.get("name"), e.get("type")) for e in found[0]]
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("operation", list(ops.OPERATIONS.values()), ids=lambda o: o.name)
+def test_table_matches_the_reference_wsdl(reference_wsdl: Any, operation: ops.Operation) -> None:
+    """Wire names, order and types of the parameters; the result type and its members."""
+    schema = "w:types/s:schema"
+    params = _schema_sequence(
+        reference_wsdl, f"{schema}/s:element[@name='{operation.name}']/s:complexType/s:sequence")
+    assert params == [(p.wire, _wire_type(p.type)) for p in operation.params]
+    result = _schema_sequence(
+        reference_wsdl,
+        f"{schema}/s:element[@name='{operation.response_element}']/s:complexType/s:sequence")
+    spec = operation.result
+    assert spec is not None
+    assert result == [(operation.result_element, "tns:" + spec.root)]
+    members = [name for name, _ in _schema_sequence(
+        reference_wsdl, f"{schema}/s:complexType[@name='{spec.root}']/s:sequence")]
+    if spec.record is None:
+        assert members == list(spec.status_members)
+        return
+    fields = list(dict.fromkeys(f.wire for f in spec.record.fields))
+    if spec.inline:
+        assert members == fields + list(spec.status_members)
+    else:
+        assert members == list(spec.path or (spec.record.element,))
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("verb", ["GET", "POST"])
+def test_reference_get_post_bindings(reference_wsdl: Any, verb: str) -> None:
+    port_type = reference_wsdl.find(f"{{{WSDL}}}portType[@name='SoapHttp{verb.title()}']")
+    names = [o.get("name") for o in port_type.findall(f"{{{WSDL}}}operation")]
+    assert names == [op.name for op in ops.OPERATIONS.values()
+                     if op is not ops.ADD_IMAGE_TO_QUEUE]
+    message = reference_wsdl.find(
+        f"{{{WSDL}}}message[@name='AddImageWithInstructionToQueueHttp{verb.title()}In']")
+    parts = {p.get("name"): p.get("type") for p in message}
+    assert parts["colorwayIds"] == parts["additionalResourceFileURLs"] == "s2:StringArray"
+
+
+LOCAL_ARRAY_ERRORS = [
+    ("missing-array", ops.ADD_STACK_IMAGE_TO_QUEUE, {"colorwayIds": None},
+     "System.NullReferenceException: Object reference not set to an instance of an object\n"
+     "  at System.Web.Services.Protocols.ValueCollectionParameterReader.Read "),
+    ("empty-int", ops.ADD_STACK_IMAGE_TO_QUEUE, {"colorwayIds": [""]},
+     "System.ArgumentException: Cannot convert {0} to {1}.\nParameter name: type ---> "
+     "System.FormatException: Input string was not in a correct format.\n  at "),
+    ("complex-parameter", ops.ADD_IMAGE_TO_QUEUE, {},
+     "System.InvalidOperationException: {0} Web Service method name is not valid.\n  at "),
+]
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("protocol", ["http_get", "http_post"])
+@pytest.mark.parametrize(("operation", "fields", "start"),
+                         [pytest.param(*c[1:], id=c[0]) for c in LOCAL_ARRAY_ERRORS])
+def test_reference_array_errors_for_a_local_caller(
+    reference_server: str, protocol: str, operation: ops.Operation, fields: dict[str, Any],
+    start: str,
+) -> None:
+    values = valid_submission(operation, customerImageId=unique("local"), **fields)
+    response = raw_call(reference_server, protocol, operation, values)
+    assert (response.status_code, response.headers["content-type"]) == (
+        500, "text/plain; charset=utf-8")
+    assert response.text.startswith(start)
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize(("operation", "protocols", "test_form"), [
+    ("AddImageToQueue", "Soap", "The test form is not available for this operation because "
+                                "it has parameters with a complex structure."),
+    ("AddStackImageToQueue", "Soap, HttpGet, HttpPost", "Enter values for the parameters"),
+])
+def test_reference_help_page_of_an_array_operation(
+    reference_server: str, operation: str, protocols: str, test_form: str
+) -> None:
+    base = f"{reference_server}?page=op&op={operation}&bnd=SoapSoap&tab="
+    main = httpx.get(base + "main", timeout=30).text
+    assert f"Supported protocols: {protocols}" in main
+    assert test_form in httpx.get(base + "test", timeout=30).text

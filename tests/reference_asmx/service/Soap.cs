@@ -199,7 +199,8 @@ public class Soap : WebService
     static readonly string[] OutputFormats = { "JPG", "PNG", "TIF", "PSD" };
     const int InvoicesPerPage = 10;
 
-    // ------------------------------------------------------------------ reads
+    // ------------------------------------------------------------------ web methods
+    // In the order of the SDK's operation table: the WSDL and the help page list them so.
 
     [WebMethod]
     public ImagesListResponse GetImagesList(string contactEmail, string contactAPIkey,
@@ -264,6 +265,39 @@ public class Soap : WebService
     }
 
     [WebMethod]
+    public ServiceResponse DeleteImageFromQueue(string contactEmail, string contactAPIkey,
+        string imageTicket, string customerImageId)
+    {
+        CheckCredentials(contactEmail, contactAPIkey);
+        lock (Data.Gate)
+        {
+            Record found = Find(Data.Images(), imageTicket, customerImageId);
+            if (found.Image.StatusId != 10) throw ClientFault("Image is already in production");
+            Data.Remove(found);
+        }
+        return new ServiceResponse();
+    }
+
+    [WebMethod]
+    public ServiceResponse RejectProcessedImage(string contactEmail, string contactAPIkey,
+        string imageTicket, string comment, string customerImageId, string markupImageUrl)
+    {
+        CheckCredentials(contactEmail, contactAPIkey);
+        lock (Data.Gate)
+        {
+            Record found = Find(Data.Images(), imageTicket, customerImageId);
+            if (string.IsNullOrEmpty(comment)) throw ClientFault("comment is required");
+            if (found.Image.StatusId != 80) throw ClientFault("Only delivered images can be rejected");
+            ImageStatus back = found.Image.Copy();  // readers may still hold the old one
+            back.StatusId = 60;
+            back.StatusName = "In Production";
+            back.FinalImagesURL = null;
+            found.Image = back;
+        }
+        return new ServiceResponse();
+    }
+
+    [WebMethod]
     public ProductIdsListResponse GetProductIdsList(string contactEmail, string contactAPIkey,
         string page, string productIdsPerPage)
     {
@@ -303,6 +337,39 @@ public class Soap : WebService
                 NumberOfTrialImages = c.TrialImages,
             },
         };
+    }
+
+    [WebMethod]
+    public ServiceResponse EditContact(string contactEmail, string contactAPIkey,
+        string contactName, string contactCompany, string contactAddress1, string contactAddress2,
+        string contactZipCode, string contactCity, string contactState, string contactPhone,
+        string timezoneIndex, string billingEmail, string billingAddress1, string billingAddress2,
+        string billingZipCode, string billingCity, string billingState, string euVatNumber,
+        string isReceivedNewslater)
+    {
+        CheckCredentials(contactEmail, contactAPIkey);
+        int? timezone = ParseInt(timezoneIndex, "Invalid timezoneIndex");
+        bool? newsletter = ParseBool(isReceivedNewslater, "Invalid isReceivedNewslater");
+        Data.EditContact(c =>
+        {
+            if (!string.IsNullOrEmpty(contactName)) c.Person = contactName;
+            if (!string.IsNullOrEmpty(contactCompany)) c.Company = contactCompany;
+            string[] names = {
+                "contactAddress1", "contactAddress2", "contactZipCode", "contactCity",
+                "contactState", "contactPhone", "billingEmail", "billingAddress1",
+                "billingAddress2", "billingZipCode", "billingCity", "billingState", "euVatNumber",
+            };
+            string[] values = {
+                contactAddress1, contactAddress2, contactZipCode, contactCity, contactState,
+                contactPhone, billingEmail, billingAddress1, billingAddress2, billingZipCode,
+                billingCity, billingState, euVatNumber,
+            };
+            for (int i = 0; i < names.Length; i++)
+                if (!string.IsNullOrEmpty(values[i])) c.Other[names[i]] = values[i];
+            if (timezone.HasValue) c.Other["timezoneIndex"] = timezone.Value.ToString(CultureInfo.InvariantCulture);
+            if (newsletter.HasValue) c.Other["isReceivedNewslater"] = newsletter.Value ? "true" : "false";
+        });
+        return new ServiceResponse();
     }
 
     [WebMethod]
@@ -360,74 +427,6 @@ public class Soap : WebService
         foreach (TemplateData t in Data.Templates())
             if (t.TemplateId == id) return new TemplateSpecResponse { Template = t.Spec() };
         throw ClientFault("Template not found");
-    }
-
-    // ------------------------------------------------------------------ writes
-
-    [WebMethod]
-    public ServiceResponse DeleteImageFromQueue(string contactEmail, string contactAPIkey,
-        string imageTicket, string customerImageId)
-    {
-        CheckCredentials(contactEmail, contactAPIkey);
-        lock (Data.Gate)
-        {
-            Record found = Find(Data.Images(), imageTicket, customerImageId);
-            if (found.Image.StatusId != 10) throw ClientFault("Image is already in production");
-            Data.Remove(found);
-        }
-        return new ServiceResponse();
-    }
-
-    [WebMethod]
-    public ServiceResponse RejectProcessedImage(string contactEmail, string contactAPIkey,
-        string imageTicket, string comment, string customerImageId, string markupImageUrl)
-    {
-        CheckCredentials(contactEmail, contactAPIkey);
-        lock (Data.Gate)
-        {
-            Record found = Find(Data.Images(), imageTicket, customerImageId);
-            if (string.IsNullOrEmpty(comment)) throw ClientFault("comment is required");
-            if (found.Image.StatusId != 80) throw ClientFault("Only delivered images can be rejected");
-            ImageStatus back = found.Image.Copy();  // readers may still hold the old one
-            back.StatusId = 60;
-            back.StatusName = "In Production";
-            back.FinalImagesURL = null;
-            found.Image = back;
-        }
-        return new ServiceResponse();
-    }
-
-    [WebMethod]
-    public ServiceResponse EditContact(string contactEmail, string contactAPIkey,
-        string contactName, string contactCompany, string contactAddress1, string contactAddress2,
-        string contactZipCode, string contactCity, string contactState, string contactPhone,
-        string timezoneIndex, string billingEmail, string billingAddress1, string billingAddress2,
-        string billingZipCode, string billingCity, string billingState, string euVatNumber,
-        string isReceivedNewslater)
-    {
-        CheckCredentials(contactEmail, contactAPIkey);
-        int? timezone = ParseInt(timezoneIndex, "Invalid timezoneIndex");
-        bool? newsletter = ParseBool(isReceivedNewslater, "Invalid isReceivedNewslater");
-        Data.EditContact(c =>
-        {
-            if (!string.IsNullOrEmpty(contactName)) c.Person = contactName;
-            if (!string.IsNullOrEmpty(contactCompany)) c.Company = contactCompany;
-            string[] names = {
-                "contactAddress1", "contactAddress2", "contactZipCode", "contactCity",
-                "contactState", "contactPhone", "billingEmail", "billingAddress1",
-                "billingAddress2", "billingZipCode", "billingCity", "billingState", "euVatNumber",
-            };
-            string[] values = {
-                contactAddress1, contactAddress2, contactZipCode, contactCity, contactState,
-                contactPhone, billingEmail, billingAddress1, billingAddress2, billingZipCode,
-                billingCity, billingState, euVatNumber,
-            };
-            for (int i = 0; i < names.Length; i++)
-                if (!string.IsNullOrEmpty(values[i])) c.Other[names[i]] = values[i];
-            if (timezone.HasValue) c.Other["timezoneIndex"] = timezone.Value.ToString(CultureInfo.InvariantCulture);
-            if (newsletter.HasValue) c.Other["isReceivedNewslater"] = newsletter.Value ? "true" : "false";
-        });
-        return new ServiceResponse();
     }
 
     [WebMethod]
