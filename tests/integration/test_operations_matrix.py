@@ -194,10 +194,11 @@ def _start_reference(tmp_path_factory: pytest.TempPathFactory, name: str) -> Ite
 
 def _start_emulator() -> Iterator[str]:
     from pixelz.emulator import serve
-    from pixelz.emulator.dataset import load_json
+    from pixelz.emulator.dataset import load_account_json, load_json
 
     records = load_json(Path(ref.DATASET_PATH).read_text(encoding="utf-8"))
-    with serve(dataset=records, errors="remote") as emulator:
+    account = load_account_json(Path(ref.ACCOUNT_PATH).read_text(encoding="utf-8"))
+    with serve(dataset=records, account=account, errors="remote") as emulator:
         yield emulator.base_url
 
 
