@@ -201,6 +201,9 @@ public class Soap : WebService
 
     // ------------------------------------------------------------------ web methods
     // In the order of the SDK's operation table: the WSDL and the help page list them so.
+    // GetImagesList, GetImageStatus, CheckCredentials, ParseStatus and ParseDate keep their
+    // code as it is: the emulator prints the stack frames Mono prints for their faults, IL
+    // offsets included (pixelz/emulator/_faults.py), so a change here moves those offsets.
 
     [WebMethod]
     public ImagesListResponse GetImagesList(string contactEmail, string contactAPIkey,
@@ -213,8 +216,25 @@ public class Soap : WebService
         int? exclude = ParseStatus(excludeImageStatus, "Invalid excludeImageStatus");
         DateTime? from = ParseDate(fromDate, "Invalid fromDate");
         DateTime? to = ParseDate(toDate, "Invalid toDate");
-        int pageNo = ParsePage(page);
-        int perPage = ParsePerPage(imagesPerPage, "Invalid imagesPerPage");
+
+        int pageNo = 1;
+        if (!string.IsNullOrEmpty(page))
+        {
+            int p;
+            if (!Digits.IsMatch(page) || !int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p < 1)
+                throw ClientFault("Invalid page");
+            pageNo = p;
+        }
+
+        int perPage = 50;
+        if (!string.IsNullOrEmpty(imagesPerPage))
+        {
+            if (!Digits.IsMatch(imagesPerPage)) throw ClientFault("Invalid imagesPerPage");
+            string trimmed = imagesPerPage.TrimStart('0');
+            if (trimmed.Length == 0) throw ClientFault("Invalid imagesPerPage");
+            if (trimmed.Length > 3) perPage = 100;
+            else perPage = Math.Min(100, int.Parse(trimmed, CultureInfo.InvariantCulture));
+        }
 
         string sort = "id";
         if (!string.IsNullOrEmpty(sortBy))
@@ -224,13 +244,20 @@ public class Soap : WebService
             sort = s;
         }
 
-        bool desc = ParseBool(isDescending, "Invalid isDescending") ?? false;
+        bool desc = false;
+        if (!string.IsNullOrEmpty(isDescending))
+        {
+            string d = isDescending.ToLowerInvariant();
+            if (d == "true") desc = true;
+            else if (d == "false") desc = false;
+            else throw ClientFault("Invalid isDescending");
+        }
 
         if (productId == "__boom__")
             throw new InvalidOperationException("Simulated server failure");
 
         var selected = new List<Record>();
-        foreach (Record r in Data.Images())
+        foreach (Record r in Data.Records)
         {
             if (status.HasValue && r.Image.StatusId != status.Value) continue;
             if (exclude.HasValue && r.Image.StatusId == exclude.Value) continue;
@@ -251,7 +278,10 @@ public class Soap : WebService
         if (desc) selected.Reverse();
 
         var images = new List<ImageStatus>();
-        foreach (Record r in Page(selected, pageNo, perPage)) images.Add(r.Image);
+        long skip = (long)(pageNo - 1) * perPage;
+        for (long i = skip; i < selected.Count && images.Count < perPage; i++)
+            images.Add(selected[(int)i].Image);
+
         return new ImagesListResponse { Images = images.ToArray() };
     }
 
@@ -260,8 +290,27 @@ public class Soap : WebService
         string imageTicket, string customerImageId)
     {
         CheckCredentials(contactEmail, contactAPIkey);
-        Record found = Find(Data.Images(), imageTicket, customerImageId);
-        return new ImageStatusResponse { ImageStatus = found.Image };
+
+        if (!string.IsNullOrEmpty(imageTicket))
+        {
+            if (!GuidD.IsMatch(imageTicket)) throw ClientFault("Invalid imageTicket");
+            Guid ticket = new Guid(imageTicket);
+            foreach (Record r in Data.Records)
+                if (r.Image.ImageTicket == ticket)
+                    return new ImageStatusResponse { ImageStatus = r.Image };
+            throw ClientFault("Image not found");
+        }
+        if (!string.IsNullOrEmpty(customerImageId))
+        {
+            Record best = null;
+            foreach (Record r in Data.Records)
+                if (string.Equals(r.Image.CustomerImageId, customerImageId, StringComparison.Ordinal)
+                    && (best == null || r.Id < best.Id))
+                    best = r;
+            if (best != null) return new ImageStatusResponse { ImageStatus = best.Image };
+            throw ClientFault("Image not found");
+        }
+        throw ClientFault("imageTicket or customerImageId is required");
     }
 
     [WebMethod]
@@ -609,9 +658,11 @@ public class Soap : WebService
 
     static void CheckCredentials(string email, string key)
     {
+        string wantEmail = Environment.GetEnvironmentVariable("PIXELZ_REFERENCE_EMAIL");
+        if (string.IsNullOrEmpty(wantEmail)) wantEmail = "demo@example.com";
         string wantKey = Environment.GetEnvironmentVariable("PIXELZ_REFERENCE_KEY");
         if (string.IsNullOrEmpty(wantKey)) wantKey = "demo-api-key";
-        if (!string.Equals(email ?? "", AcceptedEmail(), StringComparison.OrdinalIgnoreCase)
+        if (!string.Equals(email ?? "", wantEmail, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(key ?? "", wantKey, StringComparison.Ordinal))
             throw ClientFault("Invalid contact email or API key");
     }
@@ -644,7 +695,11 @@ public class Soap : WebService
 
     static int? ParseStatus(string value, string error)
     {
-        return ParseInt(value, error);
+        if (string.IsNullOrEmpty(value)) return null;
+        int v;
+        if (!Digits.IsMatch(value) || !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out v))
+            throw ClientFault(error);
+        return v;
     }
 
     // "" = unset; else true/false in any case.
@@ -804,6 +859,7 @@ static class Data
     static int nextTemplateId;
 
     public static List<Record> Images() { lock (Gate) { Load(); return new List<Record>(images); } }
+    public static List<Record> Records { get { return Images(); } }
     public static List<TemplateData> Templates() { lock (Gate) { Load(); return new List<TemplateData>(templates); } }
     public static List<InvoiceData> Invoices() { lock (Gate) { Load(); return new List<InvoiceData>(invoices); } }
     public static ContactData Contact() { lock (Gate) { Load(); return contact.Copy(); } }
