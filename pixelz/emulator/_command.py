@@ -58,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dataset", type=Path, help="serve records from this JSON file instead")
     parser.add_argument(
+        "--account",
+        type=Path,
+        help="the contact, templates and invoices from this JSON file (dump_account_json)",
+    )
+    parser.add_argument(
         "--contact-email",
         default=DEMO_CONTACT_EMAIL,
         help="accepted contact email (default: %(default)s)",
@@ -111,11 +116,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build(args: argparse.Namespace) -> Emulator:
     """The :class:`~pixelz.emulator.Emulator` the arguments describe (not started)."""
-    from pixelz.emulator import Emulator, load_json
+    from pixelz.emulator import Emulator, load_account_json, load_json
 
     knobs: dict[str, Any] = {}
     if args.dataset is not None:
         knobs["dataset"] = load_json(args.dataset.read_text(encoding="utf-8"))
+    if args.account is not None:
+        knobs["account"] = load_account_json(args.account.read_text(encoding="utf-8"))
     return Emulator(
         images=args.images,
         seed=args.seed,
