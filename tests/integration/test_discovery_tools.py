@@ -148,7 +148,8 @@ static class Program
         Console.WriteLine(failed.TemplateId + " " + failed.ErrorCode + " " + failed.Message);
         var stacked = service.AddStackImageToQueue(e, k, "dev", "103", "https://example.com/a.jpg",
             "", "", "", "", "", "", "", "", "stack-1", "p", "", "", "", new int[] { 4, 5 });
-        Console.WriteLine(stacked.ImageTicket + " " + stacked.CustomerImageId + " " + stacked.IsTrial);
+        Console.WriteLine(stacked.ImageTicket + " " + stacked.CustomerImageId + " "
+            + stacked.IsTrial);
         var marker = new MarkerInfo { X = 3, Y = 4 };
         var change = new ColorChangeRequest { colorChangeRequestMarkers = new[] { marker },
             customerImageColorID = "red", outputFileName = "red.jpg" };
