@@ -14,9 +14,15 @@ operation names included), 400/415/500 close the connection, a non-SOAP Content-
 SOAP 1.1 envelope sent as ``application/soap+xml`` is 415 (a SOAP 1.2 envelope sent as
 ``text/xml`` is answered as SOAP 1.2), ``&#x1;`` in a request is malformed (400), HEAD is
 refused as every ASMX protocol refuses it (405 on the service URL, 500 on ``{base}/{Op}``, no
-body). The tests/integration/test_parity.py test checks this request for request. Deliberate
+body). Arrays: over GET/POST one field per item; as ASMX's parameter reader (Mono's and
+.NET's alike) does, an array with no field at all is a NullReferenceException and an item
+that is not an Int32 (an empty one too) an ArgumentException, both 500 ``text/plain``; over
+SOAP an unconvertible ``int`` item is "Server was unable to read request" located at the
+node after it; a method with a complex parameter (``AddImageToQueue``) is not on GET/POST.
+The tests/integration/test_parity.py test checks this request for request. Deliberate
 differences: framework messages have their placeholders filled in as .NET does
-(``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
+(``Missing parameter: contactAPIkey.``, ``Cannot convert x to System.Int32.``, where Mono
+prints ``{0}``); a verb other than
 GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML), a disabled SOAP
 protocol answers like a disabled GET/POST (500 ``text/html`` error page, "Request format is
 invalid: <content type>."; Mono: 405, "Request format is unrecognized."). Choices where the
