@@ -189,12 +189,12 @@ public class ColorChangeRequest
 [WebService(Namespace = "http://removethebackground.com/")]
 public class Soap : WebService
 {
-    static readonly Regex Digits = new Regex("^[0-9]+$", RegexOptions.CultureInvariant);
-    static readonly Regex IsoDate = new Regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", RegexOptions.CultureInvariant);
+    static readonly Regex Digits = new Regex("^[0-9]+\\z", RegexOptions.CultureInvariant);
+    static readonly Regex IsoDate = new Regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z", RegexOptions.CultureInvariant);
     static readonly Regex IsoDateTime = new Regex(
-        "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$", RegexOptions.CultureInvariant);
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\z", RegexOptions.CultureInvariant);
     static readonly Regex GuidD = new Regex(
-        "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+        "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\\z",
         RegexOptions.CultureInvariant);
     static readonly string[] OutputFormats = { "JPG", "PNG", "TIF", "PSD" };
     const int InvoicesPerPage = 10;
