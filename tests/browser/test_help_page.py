@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pixelz._operations import GET_IMAGES_LIST, OPERATIONS
+from pixelz._operations import GET_IMAGES_LIST
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, serve
 from pixelz.emulator._help import TEST_FORM_UNAVAILABLE
 
