@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 import pixelz
+from pixelz import _cli_render as render
 from pixelz import cli
 from pixelz.compare import ProtocolComparison, ProtocolResult
 
@@ -40,15 +41,15 @@ def test_neutralize_keeps_one_line() -> None:
 
 
 def test_fit_counts_wide_characters() -> None:
-    assert cli.display_width("日本") == 4
-    assert cli.display_width("e\u0301") == 1
-    assert cli.fit("日本語テキスト", 7) == "日本語…"
-    assert cli.display_width(cli.fit("日本語テキスト", 8)) == 8
-    assert cli.fit("abc", 5) == "abc  "
+    assert render.cell_width("日本") == 4
+    assert render.cell_width("e\u0301") == 1
+    assert render.fit("日本語テキスト", 7) == "日本語…"
+    assert render.cell_width(render.fit("日本語テキスト", 8)) == 8
+    assert render.fit("abc", 5) == "abc  "
 
 
 def test_compare_table_shows_disagreement() -> None:
-    text = cli.render_comparison(_report("b"), 200)
+    text = render.render_comparison(_report("b"), 200)
     lines = text.splitlines()
     assert lines[1].split()[-1] == "yes" and lines[2].split()[-1] == "no"
     assert lines[3].split()[1:2] == ["blocked"] and lines[3].split()[-2:] == ["-", "-"]
