@@ -13,6 +13,7 @@ from ._version import __version__
 from .errors import (
     AllProtocolsFailedError,
     APIError,
+    DownloadError,
     InvalidArgumentError,
     NetworkError,
     OutcomeUnknownError,
@@ -20,6 +21,7 @@ from .errors import (
     ProtocolBlockedError,
     RequestTimeoutError,
     ResponseParseError,
+    WebhookError,
 )
 from .models import (
     AddedTemplate,
@@ -42,8 +44,11 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from . import webhooks
     from ._async_client import AsyncClient
+    from ._deliveries import DownloadResult
     from .compare import ProtocolComparison, ProtocolResult
+    from .webhooks import CallbackEvent
 
 
 __all__ = [
@@ -51,9 +56,12 @@ __all__ = [
     "AddedTemplate",
     "AllProtocolsFailedError",
     "AsyncClient",
+    "CallbackEvent",
     "Client",
     "ColorChangeRequest",
     "Contact",
+    "DownloadError",
+    "DownloadResult",
     "Extra",
     "ImageStatus",
     "ImagesPage",
@@ -77,13 +85,16 @@ __all__ = [
     "SubmittedImage",
     "Template",
     "TemplateSpec",
+    "WebhookError",
     "__version__",
+    "webhooks",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use so that `import pixelz` stays light (docs/performance.md, P4):
-    # AsyncClient imports asyncio, and most programs never compare protocols.
+    # Loaded on first use so that `import pixelz` stays light (docs/performance.md):
+    # AsyncClient imports asyncio, and most programs never compare protocols, download
+    # files or receive webhooks.
     if name == "AsyncClient":
         from ._async_client import AsyncClient
 
@@ -92,4 +103,13 @@ def __getattr__(name: str) -> Any:
         from . import compare
 
         return getattr(compare, name)
+    if name == "DownloadResult":
+        from ._deliveries import DownloadResult
+
+        return DownloadResult
+    if name in ("webhooks", "CallbackEvent"):
+        import importlib
+
+        module = importlib.import_module(".webhooks", __name__)
+        return module if name == "webhooks" else module.CallbackEvent
     raise AttributeError(f"module 'pixelz' has no attribute {name!r}")

@@ -7,6 +7,8 @@ pixelz/_client.py (the blocking :class:`pixelz.Client`) is generated from this f
 from __future__ import annotations
 
 import datetime
+import os
+import pathlib
 from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -70,12 +72,22 @@ from .models import (
     InvoicesPage,
     ProductIdsPage,
     ProductIdStatistic,
+    Status,
     SubmittedImage,
     Template,
     TemplateSpec,
 )
 
 if TYPE_CHECKING:
+    from ._deliveries import (
+        DownloadJob,
+        DownloadResult,
+        FetchFailure,
+        FetchFeedback,
+        Progress,
+        ProgressCallback,
+        Store,
+    )
     from .compare import ProtocolComparison, ProtocolResult
 
 __all__ = ["AsyncClient"]
@@ -643,6 +655,231 @@ class AsyncClient(ClientCore):
             return shape_result(call, await self._request(call))
 
         return _io.walk_pages(fetch, prefetch, first.operation.name)
+    # -- deliveries -------------------------------------------------------------------
+
+    async def wait_for(
+        self,
+        image_ticket: Any = None,
+        *,
+        customer_image_id: str | None = None,
+        status: int | Status | str = Status.DELIVERED,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+    ) -> ImageStatus:
+        """Poll GetImageStatus until the image reaches ``status`` or a later one (ids are
+        ordered: New 10 < In Production 60 < Production Finished 70 < Delivered 80) and
+        return that record.
+
+        Args:
+            image_ticket, customer_image_id: the image, as for :meth:`get_image_status`.
+            status: the status to wait for (a :class:`pixelz.Status`, an id or a name).
+            timeout: seconds to wait in all; None waits as long as it takes.
+            poll_interval: the longest gap between polls (default 30 s). Polls start 1 s
+                apart (or ``poll_interval``, if shorter) and the gap doubles up to it.
+
+        Each poll is an ordinary call with the client's retries and timeout; the deadline
+        is checked between polls, and a last poll happens at the deadline itself.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+            RequestTimeoutError: ``timeout`` passed before the image reached ``status``.
+            APIError: at once, when the image does not exist (``Image not found``).
+            ProtocolBlockedError, AllProtocolsFailedError, NetworkError,
+            ResponseParseError: a poll failed; see :mod:`pixelz.errors`.
+        """
+        from ._deliveries import Waiter
+
+        call = self._bind(
+            GET_IMAGE_STATUS, image_ticket=image_ticket, customer_image_id=customer_image_id
+        )
+        waiter = Waiter(status, timeout, poll_interval, rng=self._rng)
+        while True:
+            image: ImageStatus = (await self._request(call)).value
+            delay = waiter.after(image, str(image.image_ticket))
+            if delay is None:
+                return image
+            await _io.sleep(delay)
+
+    async def download(
+        self,
+        image: ImageStatus,
+        dest: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        max_size: int | None = None,
+    ) -> list[pathlib.Path]:
+        """Download every final image URL of ``image`` into the directory ``dest``
+        (created if missing), one after the other; the paths, in URL order.
+
+        Names come from the URL (see :meth:`download_all`). A file already there with
+        the size the server announces is kept as it is, unless ``overwrite``. Each file
+        is written under a hidden temporary name and renamed when complete. An image
+        without final URLs (not delivered yet) gives ``[]``.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+            DownloadError, NetworkError, RequestTimeoutError: the first file that could
+                not be downloaded, once every file was tried (:meth:`download_all`
+                reports each file instead of raising).
+        """
+        results = await self._download([image], dest, overwrite, max_size, 1, None)
+        for result in results:
+            if result.error is not None:
+                raise result.error
+        return [result.path for result in results]
+
+    async def download_all(
+        self,
+        images: _io.Images,
+        dest: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        concurrency: int = 8,
+        progress: ProgressCallback | None = None,
+        max_size: int | None = None,
+    ) -> list[DownloadResult]:
+        """Download the final images of many records into ``dest``, ``concurrency`` files
+        at a time as tasks, and report each file: one broken URL does not stop the rest.
+
+        Args:
+            images: records (a list, an :class:`pixelz.ImagesPage`, ``iter_images()``).
+            dest: the directory, created if missing.
+            overwrite: download even when a file of the announced size is there.
+            concurrency: files downloaded at once, 1 to 64.
+            progress: ``progress(files_done, files_total, bytes_done)``, called after
+                every chunk written and every file finished (whatever its outcome), one
+                call at a time. ``bytes_done`` drops back when a failed attempt's
+                partial file is thrown away. An exception it raises stops the downloads.
+            max_size: the largest file accepted, in bytes (default 1 GiB).
+
+        Each file is named ``<image ticket>_<last URL path segment>``, reduced to
+        letters, digits, ``.``, ``-`` and ``_`` (the ticket is left out when the name
+        already holds it; ``-2``, ``-3`` tell equal names apart), and always lands
+        directly in ``dest``. Requests are plain GETs to whatever host the URL names:
+        they never carry the Pixelz credentials nor the ``http_client``'s headers,
+        cookies or auth. Redirects are followed (up to 10), connection failures,
+        timeouts and HTTP 408, 429, 500, 502, 503 and 504 are retried with the client's
+        backoff (Retry-After honoured), and the client's timeout bounds each phase
+        (connect, each read), not the whole file.
+
+        Returns:
+            one :class:`pixelz.DownloadResult` per final URL, in order.
+
+        Raises:
+            InvalidArgumentError: before any I/O, for a bad argument.
+            DownloadError: ``dest`` cannot be created.
+        """
+        from ._deliveries import check_concurrency
+
+        concurrency = check_concurrency(concurrency, progress)
+        records = await _io.collect(images)
+        return await self._download(records, dest, overwrite, max_size, concurrency, progress)
+
+    async def _download(
+        self,
+        images: list[ImageStatus],
+        dest: str | os.PathLike[str],
+        overwrite: bool,
+        max_size: int | None,
+        concurrency: int,
+        progress: ProgressCallback | None,
+    ) -> list[DownloadResult]:
+        from . import _deliveries as d
+
+        limit = d.DEFAULT_MAX_DOWNLOAD_SIZE if max_size is None else max_size
+        folder = d.check_download_args(dest, limit)
+        jobs = d.plan_downloads(images, folder)
+        if self._shared.closed:
+            raise PixelzError("the client is closed", operation="download")
+        if self._shared.http.is_closed:
+            raise PixelzError("the http_client is closed", operation="download")
+        if not jobs:
+            return []
+        await _io.blocking(d.make_dest, folder)
+        meter = d.Progress(progress, len(jobs))
+
+        async def fetch(job: DownloadJob) -> DownloadResult:
+            return await self._fetch_file(job, bool(overwrite), limit, meter)
+
+        return await _io.run_all(jobs, fetch, concurrency, meter.stop)
+
+    async def _fetch_file(
+        self, job: DownloadJob, overwrite: bool, limit: int, meter: Progress
+    ) -> DownloadResult:
+        """Drive one file's fetch plan: send, sleep, store, as it asks."""
+        from . import _deliveries as d
+
+        http = self._shared.http
+        existing = await _io.blocking(d.existing_size, job.path)
+        plan = d.fetch_plan(
+            job, existing=existing, overwrite=overwrite, limit=limit, retry=self._retry,
+            rng=self._rng, timeout=d.download_timeout(self._timeout, http.timeout),
+        )
+        response: httpx.Response | None = None
+        feedback: FetchFeedback = None
+        try:
+            while True:
+                try:
+                    action = plan.send(feedback)
+                except StopIteration as stop:
+                    meter.file_done()
+                    return stop.value  # type: ignore[no-any-return]
+                feedback = None
+                if isinstance(action, d.Store):
+                    streamed = response
+                    response = None  # _store closes it
+                    assert streamed is not None
+                    feedback = await self._store(streamed, action, meter)
+                else:
+                    if response is not None:
+                        await response.aclose()
+                        response = None
+                    if isinstance(action, Sleep):
+                        await _io.sleep(action.seconds)
+                    else:
+                        try:
+                            response = await http.send(
+                                action.request, stream=True, auth=None, follow_redirects=False
+                            )
+                        except httpx.HTTPError as exc:
+                            feedback = d.failure(exc)
+                        else:
+                            feedback = response
+        finally:
+            if response is not None:
+                await response.aclose()
+
+    async def _store(
+        self, response: httpx.Response, store: Store, meter: Progress
+    ) -> int | FetchFailure:
+        """Stream ``response``'s body into a temporary file renamed to ``store.path``
+        when complete; the byte count, or why it stopped. Closes ``response``."""
+        from ._deliveries import failure, too_large
+
+        try:
+            part = await _io.open_part(store.path)
+        except OSError as exc:
+            await response.aclose()
+            return failure(exc)
+        written = 0
+        committed = False
+        try:
+            async for chunk in response.aiter_bytes():
+                if written + len(chunk) > store.limit:
+                    return too_large(store.limit)
+                await part.write(chunk)
+                written += len(chunk)
+                meter.add_bytes(len(chunk))
+            await part.commit()
+            committed = True
+            return written
+        except (httpx.HTTPError, OSError) as exc:
+            return failure(exc)
+        finally:
+            await response.aclose()
+            if not committed:
+                await part.discard()
+                meter.add_bytes(-written)
 
     async def _invoke(self, operation: Operation, **arguments: object) -> Any:
         """Call any operation of the table by its Python keywords: the result value."""

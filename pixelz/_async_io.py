@@ -4,14 +4,117 @@ blocking twins that the generated :class:`pixelz.Client` imports instead."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+import pathlib
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._core import PageWalk
+from .models import ImageStatus
 
-__all__ = ["sleep", "walk_pages"]
+if TYPE_CHECKING:
+    from ._deliveries import Part
+
+__all__ = [
+    "Images",
+    "PartFile",
+    "blocking",
+    "collect",
+    "open_part",
+    "run_all",
+    "sleep",
+    "walk_pages",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 sleep = asyncio.sleep
+#: What ``download_all`` accepts: records, a page, or ``iter_images(...)`` itself.
+Images = Iterable[ImageStatus] | AsyncIterable[ImageStatus]
+
+
+async def collect(images: Images) -> list[ImageStatus]:
+    """The records of a plain or an async iterable, as a list."""
+    if isinstance(images, AsyncIterable):
+        return [image async for image in images]
+    return list(images)
+
+#: Bytes gathered before one write is handed to a worker thread: few thread hops per file,
+#: little memory per download in flight.
+WRITE_BATCH = 256 * 1024
+
+
+async def blocking(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` on a worker thread: file system calls stay off the event loop."""
+    return await asyncio.to_thread(function, *args)
+
+
+class PartFile:
+    """A :class:`pixelz._deliveries.Part` written from the event loop: chunks are batched
+    and written on a worker thread, so a slow disk does not stall other downloads."""
+
+    def __init__(self, part: Part) -> None:
+        self._part = part
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    async def write(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        self._size += len(chunk)
+        if self._size >= WRITE_BATCH:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        chunks, self._chunks, self._size = self._chunks, [], 0
+        if chunks:
+            await asyncio.to_thread(self._part.writelines, chunks)
+
+    async def commit(self) -> None:
+        await self._flush()
+        await asyncio.to_thread(self._part.commit)
+
+    async def discard(self) -> None:
+        self._chunks, self._size = [], 0
+        await asyncio.to_thread(self._part.discard)
+
+
+async def open_part(path: pathlib.Path) -> PartFile:
+    """A temporary file next to ``path``, renamed to it on ``commit()``. Created on the
+    event loop itself (one quick system call): on a worker thread, a task cancelled
+    meanwhile would never learn of the file, and leave it behind."""
+    from ._deliveries import Part
+
+    return PartFile(Part(path))
+
+
+async def run_all(
+    items: Sequence[T],
+    work: Callable[[T], Awaitable[R]],
+    concurrency: int,
+    stop: Callable[[], object],
+) -> list[R]:
+    """``[await work(item) for item in items]``, with up to ``concurrency`` of them running
+    at once as tasks; results in the order of ``items``. When one raises (or the caller
+    is cancelled), ``stop()`` is called, the others are cancelled, and the exception
+    propagates."""
+    results: dict[int, R] = {}
+    queue = iter(enumerate(items))
+
+    async def worker() -> None:
+        for index, item in queue:  # the workers share one iterator: each takes the next
+            results[index] = await work(item)
+
+    tasks = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(items)))]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        stop()
+        raise
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return [results[index] for index in range(len(items))]
 
 
 async def walk_pages(

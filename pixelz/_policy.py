@@ -161,7 +161,7 @@ class ProtocolSelector:
 
 
 # The messages between the policy and its drivers are NamedTuples, not attrs classes: they
-# are private, and an attrs class costs ~0.4 ms of import time each (P4).
+# are private, and an attrs class costs ~0.4 ms of import time each (docs/performance.md).
 class Send(NamedTuple):
     request: httpx.Request
 

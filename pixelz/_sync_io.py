@@ -2,15 +2,72 @@
 
 from __future__ import annotations
 
+import pathlib
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._core import PageWalk
+from .models import ImageStatus
 
-__all__ = ["sleep", "walk_pages"]
+if TYPE_CHECKING:
+    from ._deliveries import Part
+    from ._deliveries import Part as PartFile  # noqa: F401 (the name the client annotates with)
+
+__all__ = ["Images", "blocking", "collect", "open_part", "run_all", "sleep", "walk_pages"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 sleep = time.sleep
+#: What ``download_all`` accepts: records, a page, or ``iter_images(...)`` itself.
+Images = Iterable[ImageStatus]
+
+
+def collect(images: Images) -> list[ImageStatus]:
+    """The records of an iterable, as a list."""
+    return list(images)
+
+
+def blocking(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)``, here and now (the asyncio twin runs it on a worker thread)."""
+    return function(*args)
+
+
+def open_part(path: pathlib.Path) -> Part:
+    """A temporary file next to ``path``, renamed to it on ``commit()``; written directly
+    (the asyncio twin batches writes onto a worker thread)."""
+    from ._deliveries import Part
+
+    return Part(path)
+
+
+def run_all(
+    items: Sequence[T], work: Callable[[T], R], concurrency: int, stop: Callable[[], object]
+) -> list[R]:
+    """``[work(item) for item in items]``, with up to ``concurrency`` of them running at
+    once on worker threads; results in the order of ``items``. When one raises (or on
+    Ctrl-C), the ones not started are cancelled, ``stop()`` tells the running ones to end,
+    and once they have, the exception propagates."""
+    if concurrency == 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    # only when downloading in parallel
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    pool = ThreadPoolExecutor(min(concurrency, len(items)), thread_name_prefix="pixelz-download")
+    try:
+        futures = [pool.submit(work, item) for item in items]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            error = future.exception() if future in done else None
+            if error is not None:
+                raise error
+    except BaseException:
+        stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [future.result() for future in futures]
 
 
 def walk_pages(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIError",
     "AllProtocolsFailedError",
+    "DownloadError",
     "InvalidArgumentError",
     "NetworkError",
     "OutcomeUnknownError",
@@ -23,6 +24,7 @@ __all__ = [
     "ProtocolBlockedError",
     "RequestTimeoutError",
     "ResponseParseError",
+    "WebhookError",
 ]
 
 
@@ -185,3 +187,30 @@ class ResponseParseError(PixelzError):
         self.content_type = content_type
         self.snippet = snippet
         super().__init__(message, operation=operation, protocol=protocol)
+
+
+class DownloadError(PixelzError):
+    """A final image could not be downloaded: an HTTP error status, too many redirects, a
+    body over the size limit, a URL that is not http(s), or a file that could not be
+    written. ``url`` is the URL asked for; messages show it without its query string (a
+    presigned URL's signature). ``status_code`` is the HTTP status when there was one.
+    Network failures that outlast the retries are :class:`NetworkError` instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status_code: int | None = None,
+        operation: str | None = None,
+        protocol: Protocol | str | None = None,
+    ) -> None:
+        self.url = url
+        self.status_code = status_code
+        super().__init__(message, operation=operation, protocol=protocol)
+
+
+class WebhookError(InvalidArgumentError):
+    """A webhook callback could not be read: a body that is neither JSON nor a form, or
+    one without an image ticket. Never carries the secret."""

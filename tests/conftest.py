@@ -13,18 +13,59 @@ The reference ASMX server (Mono System.Web.Services on loopback):
   and the emulator (``ServerUnderTest``), so one test checks both and their parity.
 
 Without Mono these skip, except when env CI=true, where they fail.
+
+Hypothesis profiles, for every property test: ``ci`` (selected by ``CI=true``) runs
+:data:`CI_EXAMPLES` examples per test, ``dev`` (the default elsewhere) a quick
+:data:`DEV_EXAMPLES`; ``HYPOTHESIS_PROFILE=ci`` (or ``dev``) picks one explicitly.
+``deadline=None``: an example drives a whole client, whose timing varies with the machine,
+and the tests assert outcomes, not speed.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
+from ._ci import in_ci
 from .integration._reference import DATASET_PATH as DATASET_FILE
 from .integration._reference import load_dataset, start_or_skip
+
+CI_EXAMPLES = 50
+DEV_EXAMPLES = 20
+
+settings.register_profile(
+    "ci",
+    max_examples=CI_EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if in_ci() else "dev"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_ssl_context() -> Iterator[None]:
+    """Build the default SSL context once: httpx builds one per client (~50 ms each),
+    which would dominate the suite. The tests only talk plain HTTP on loopback."""
+    import httpx._transports.default as default
+
+    real = default.create_ssl_context
+    cached = real()
+
+    def create_ssl_context(*args: Any, **kwargs: Any) -> Any:
+        return cached if not args and set(kwargs) <= {"verify", "cert", "trust_env"} and (
+            kwargs.get("verify", True) is True and kwargs.get("cert") is None
+        ) else real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(default, "create_ssl_context", create_ssl_context)
+        yield
 
 
 def _serve(

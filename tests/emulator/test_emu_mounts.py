@@ -217,3 +217,18 @@ def test_command_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     assert seen["status"] == 200
     assert _command.run(_args("--port", "0", "--contact-api-key", "hush")) == 0
     assert "hush" not in capsys.readouterr().out
+
+
+def test_command_refuses_a_bad_data_set_and_a_taken_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "data.json"
+    broken.write_text("[{}]", encoding="utf-8")
+    assert _command.run(_args("--port", "0", "--dataset", str(broken))) == 2
+    assert capsys.readouterr().err.startswith("pixelz emulator: ")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert _command.run(_args("--host", "127.0.0.1", "--port", port)) == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

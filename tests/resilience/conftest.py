@@ -18,26 +18,10 @@ KEY = "SENTINEL-KEY-77c1"
 PROTOCOLS = ("soap11", "soap12", "http_post", "http_get")
 TICKET = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
-_ENV = {
-    "soap11": "http://schemas.xmlsoap.org/soap/envelope/",
-    "soap12": "http://www.w3.org/2003/05/soap-envelope",
-}
-
-
 def ok(protocol: str) -> httpx.Response:
     """A one-record GetImagesList success in the shape ``protocol`` answers with."""
     record = Rec(TICKET, customer="sku-1", status_name="Delivered")
     return ok_response(Protocol(protocol), [record])
-
-
-def soap11_fault(message: str = "Invalid contact email or API key") -> httpx.Response:
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        f'<soap:Envelope xmlns:soap="{_ENV["soap11"]}"><soap:Body><soap:Fault>'
-        f"<faultcode>soap:Client</faultcode><faultstring>{message}</faultstring><detail />"
-        "</soap:Fault></soap:Body></soap:Envelope>"
-    )
-    return httpx.Response(500, headers={"Content-Type": "text/xml; charset=utf-8"}, text=body)
 
 
 def waf_block() -> httpx.Response:

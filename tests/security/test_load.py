@@ -1,8 +1,8 @@
 """Load against the loopback emulator: many concurrent calls, zero errors, right answers,
 bounded connections, and transparent recovery from injected transient 503s.
 
-* AsyncClient, 64 calls in flight, 2,000 calls; a sync Client shared by 16 threads,
-  2,000 calls. Every result is compared with a sequential baseline taken first, and
+* AsyncClient, 64 calls in flight, 400 calls; a sync Client shared by 16 threads,
+  400 calls. Every result is compared with a sequential baseline taken first, and
   ``get_image_status`` results directly with the emulator's data set.
 * TCP connections are counted from httpcore's ``connect_tcp.started`` trace records and
   must stay within the ``httpx.Limits`` of the pool (no connection churn, no leak).
@@ -33,8 +33,8 @@ pytest.importorskip("pixelz.emulator")
 
 from ._remote_emulator import RemoteEmulator
 
-CALLS = 2000
-CALLS_WITH_503S = 1000  # per runner, on top of the 2,000 clean calls
+CALLS = 400  # enough for every connection of the pool to serve several calls
+CALLS_WITH_503S = 400  # per runner, on top of the clean calls
 ASYNC_CONCURRENCY = 64
 THREADS = 16
 FAIL_RATE = 0.10
@@ -256,20 +256,3 @@ def test_load(runner: str, fail_rate: float, emulator: Any,
     else:
         assert retried == 0
     assert time.monotonic() - _started[0] < BUDGET
-
-
-def test_direct_computation_over_the_dataset(emulator: Any) -> None:
-    """Walking every page returns exactly the data set, and a status filter exactly the
-    matching records (computed from the data set, not from the SDK)."""
-
-    async def main() -> tuple[set[Any], set[Any]]:
-        async with pixelz.AsyncClient(*emulator.credentials, base_url=emulator.base_url) as c:
-            everything = {i.image_ticket async for i in c.iter_images(prefetch=4)}
-            delivered = {i.image_ticket async for i in c.iter_images(status="delivered")}
-            return everything, delivered
-
-    everything, delivered = asyncio.run(main())
-    assert everything == {r.ImageTicket for r in emulator.dataset}
-    assert delivered == {r.ImageTicket for r in emulator.dataset if r.StatusId == 80}
-    with pixelz.Client(*emulator.credentials, base_url=emulator.base_url) as c:
-        assert {i.image_ticket for i in c.iter_images(prefetch=3)} == everything

@@ -1,14 +1,16 @@
-"""The API key never leaks (DESIGN §8): not into log records (pixelz, httpx, httpcore, at
-DEBUG), not into exceptions (message, repr, attributes, cause/context chains), not into the
-repr or str of any SDK object.
+"""The API key never leaks: not into log records (pixelz, httpx, httpcore, at DEBUG), not
+into exceptions (message, repr, attributes, cause/context chains), not into the repr or str
+of any SDK object.
 
 Every protocol (and the automatic fallback) runs through success, retry, service fault,
 block page, parse error, oversized body, transport errors whose text quotes the request
 URL, and a real refused connection; the fault, block and parse-error answers echo the
-request (URL and body, so the key) back, as careless servers and WAF pages do. A second
-variant runs over a real loopback ``http.server`` so that httpx and httpcore log real
-connections. The key is searched in every form it travels in: plain, URL-encoded,
-XML-escaped.
+request (URL and body, so the key) back, as careless servers and WAF pages do. The key
+travels in a different place on each protocol (SOAP body, form body, URL), so that matrix
+is complete; the async client shares the parser and policy with the sync one, so it runs
+the answers its own I/O handles (transport errors, streamed bodies). A variant runs over a
+real loopback ``http.server`` so that httpx and httpcore log real connections. The key is
+searched in every form it travels in: plain, URL-encoded, XML-escaped.
 """
 
 from __future__ import annotations
@@ -302,9 +304,9 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("key", KEYS, ids=["plain", "special"])
 @pytest.mark.parametrize("scenario", ALL_SCENARIOS)
 @pytest.mark.parametrize("protocol", PINNED)
-@pytest.mark.parametrize("operation", ["GetImagesList", "GetImageStatus"])
-def test_no_leak_sync(operation: str, protocol: str, scenario: str, key: str,
-                      logs: Capture) -> None:
+def test_no_leak_sync(protocol: str, scenario: str, key: str, logs: Capture) -> None:
+    # The operation alternates with the scenario: the key's path does not depend on it.
+    operation = "GetImageStatus" if ALL_SCENARIOS.index(scenario) % 2 else "GetImagesList"
     server = Server(scenario, operation)
     error: BaseException | None = None
     result: Any = None
@@ -324,9 +326,13 @@ def test_no_leak_sync(operation: str, protocol: str, scenario: str, key: str,
     assert logs.records, "nothing was logged: the capture is not working"
 
 
+ASYNC_SCENARIOS = ["success", "oversized", "retry_then_ok", "connect_error", "read_timeout",
+                   "reset"]
+
+
 @pytest.mark.usefixtures("no_sleep")
 @pytest.mark.parametrize("key", KEYS, ids=["plain", "special"])
-@pytest.mark.parametrize("scenario", ALL_SCENARIOS)
+@pytest.mark.parametrize("scenario", ASYNC_SCENARIOS)
 @pytest.mark.parametrize("protocol", PINNED)
 def test_no_leak_async(protocol: str, scenario: str, key: str, logs: Capture) -> None:
     server = Server(scenario, "GetImagesList")
@@ -429,7 +435,7 @@ def loopback() -> Iterator[_LoopbackServer]:
 
 
 @pytest.mark.parametrize("key", KEYS, ids=["plain", "special"])
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+@pytest.mark.parametrize("scenario", ["success", "fault", "blocked"])  # what a socket adds
 @pytest.mark.parametrize("protocol", PINNED)
 def test_no_leak_over_real_http(protocol: str, scenario: str, key: str, logs: Capture,
                                 loopback: _LoopbackServer) -> None:
@@ -480,8 +486,8 @@ def test_no_partial_key_when_a_field_echoes_it(protocol: str, field: str,
         else:
             error = None
     for text in [str(error), repr(error), getattr(error, "snippet", ""), *logs.texts]:
-        for start in range(len(LONG_KEY) - 12):
-            assert LONG_KEY[start:start + 12] not in text, (LONG_KEY[start:start + 12], text)
+        for start in range(len(LONG_KEY) - 8):
+            assert LONG_KEY[start:start + 8] not in text, (LONG_KEY[start:start + 8], text)
 
 
 def test_detectors_catch_a_planted_leak(logs: Capture) -> None:

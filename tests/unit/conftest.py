@@ -13,25 +13,6 @@ import pixelz
 from ._wire import BASE_URL, EMAIL, KEY
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_ssl_context() -> Iterator[None]:
-    """Build the default SSL context once: httpx builds one per client (~50 ms each),
-    which would dominate this suite. Unit tests never open a connection anyway."""
-    import httpx._transports.default as default
-
-    real = default.create_ssl_context
-    cached = real()
-
-    def create_ssl_context(*args: Any, **kwargs: Any) -> Any:
-        return cached if not args and set(kwargs) <= {"verify", "cert", "trust_env"} and (
-            kwargs.get("verify", True) is True and kwargs.get("cert") is None
-        ) else real(*args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(default, "create_ssl_context", create_ssl_context)
-        yield
-
-
 @pytest.fixture(autouse=True)
 def _no_env_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests pass credentials explicitly; a developer's real ones must never leak in.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -146,6 +147,22 @@ def test_async_compare_protocols(router: respx.MockRouter) -> None:
     assert [r.outcome for r in comparison.results] == ["ok"] * 4
 
 
-def test_async_http_client_must_be_async() -> None:
-    with httpx.Client() as sync_http, pytest.raises(pixelz.InvalidArgumentError):
-        pixelz.AsyncClient(EMAIL, KEY, http_client=sync_http)  # type: ignore[arg-type]
+def test_sync_and_async_clients_have_the_same_public_surface() -> None:
+    def surface(cls: type) -> dict[str, inspect.Signature]:
+        return {
+            name: inspect.signature(member)
+            for name, member in inspect.getmembers(cls)
+            if not name.startswith("_") and callable(member)
+        }
+
+    sync, async_ = surface(pixelz.Client), surface(pixelz.AsyncClient)
+    assert sync.keys() == async_.keys()
+    for name, signature in sync.items():
+        other = async_[name]
+        assert list(signature.parameters) == list(other.parameters), name
+    init_sync = inspect.signature(pixelz.Client.__init__).parameters
+    init_async = inspect.signature(pixelz.AsyncClient.__init__).parameters
+    assert list(init_sync) == list(init_async)
+    sync_props = {n for n, v in inspect.getmembers(pixelz.Client) if isinstance(v, property)}
+    async_props = {n for n, v in inspect.getmembers(pixelz.AsyncClient) if isinstance(v, property)}
+    assert sync_props == async_props

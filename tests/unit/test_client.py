@@ -12,7 +12,7 @@ import respx
 
 import pixelz
 from pixelz import ImageStatus, Protocol, ProtocolBlockedError, ResponseParseError
-from pixelz._operations import GET_IMAGE_STATUS, Call
+from pixelz._operations import Call
 from pixelz.transports import Soap11Transport, Transport
 
 from ._wire import (
@@ -29,6 +29,7 @@ from ._wire import (
 )
 
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
+T2 = "92c220ce-487f-4e00-92d6-a744329ef1b1"
 
 
 # -- a fifth protocol, written by a user ------------------------------------------------------
@@ -214,23 +215,6 @@ def test_list_images_page_metadata(router, make_client) -> None:
     assert page[0].customer_image_id == "c5"
 
 
-# -- get_image_status --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("protocol", list(Protocol))
-def test_get_image_status_by_ticket_and_customer_id(router, make_client, protocol) -> None:
-    rec = Rec(T1, customer="sku-1", finals=["http://x/1.jpg"])
-    route = router.route().mock(side_effect=serve(rec, GET_IMAGE_STATUS))
-    client = make_client(protocol)
-    by_ticket = client.get_image_status(T1)
-    by_id = client.get_image_status(customer_image_id="sku-1")
-    assert by_ticket == by_id == rec.expected()
-    assert isinstance(by_ticket, ImageStatus)
-    first, second = (dict(params_of(c.request)) for c in route.calls)
-    assert (first["imageTicket"], first["customerImageId"]) == (T1, "")
-    assert (second["imageTicket"], second["customerImageId"]) == ("", "sku-1")
-
-
 # -- comparison, state -------------------------------------------------------------------------
 
 
@@ -244,23 +228,43 @@ def test_compare_protocols_consistent_and_different(router, make_client) -> None
     assert all(r.response_bytes > 0 for r in comparison.results)
 
 
-def test_compare_protocols_reports_differences_and_blocks(router, make_client) -> None:
+def test_compare_protocols_reports_differences_and_failures(router, make_client) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         protocol = protocol_of(request)
         if protocol is Protocol.SOAP12:
             return httpx.Response(403, headers={"Content-Type": "text/html"}, text="<html/>")
-        customer = "other" if protocol is Protocol.HTTP_GET else "same"
-        return ok_response(protocol, [Rec(T1, customer=customer)])
+        if protocol is Protocol.HTTP_POST:
+            raise httpx.ConnectError("refused")
+        if protocol is Protocol.HTTP_GET:  # one record differs, and one more
+            return ok_response(protocol, [Rec(T1, customer="other"), Rec(T2)])
+        return ok_response(protocol, [Rec(T1, customer="same")])
 
     router.route().mock(side_effect=handler)
     client = make_client()
     comparison = client.compare_protocols()
-    outcomes = {r.protocol: r.outcome for r in comparison.results}
-    assert outcomes[Protocol.SOAP12] == "blocked"
+    assert [r.outcome for r in comparison.results] == ["ok", "blocked", "network_error", "ok"]
     assert not comparison.consistent
     assert any("http_get" in line and "customer_image_id" in line
                for line in comparison.differences)
+    assert "http_get: 2 records, soap11: 1" in comparison.differences
     assert client.protocol is None  # no stickiness from a comparison
+
+
+def test_compare_protocols_names_service_and_parse_errors(router, make_client) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if protocol_of(request) is Protocol.SOAP11:
+            return httpx.Response(500, headers={"Content-Type": "text/xml"}, content=(
+                b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                b"<s:Fault><faultcode>s:Client</faultcode><faultstring>no</faultstring>"
+                b"</s:Fault></s:Body></s:Envelope>"))
+        return httpx.Response(200, headers={"Content-Type": "text/xml"}, content=b"<a><b></a>")
+
+    router.route().mock(side_effect=handler)
+    comparison = make_client(["soap11", "http_post"]).compare_protocols()
+    assert [r.outcome for r in comparison.results] == ["api_error", "parse_error"]
+    assert [type(r.error) for r in comparison.results] == [
+        pixelz.APIError, pixelz.ResponseParseError]
+    assert comparison.consistent  # no two answers to disagree
 
 
 def test_client_repr_and_protocol_state(router, make_client) -> None:

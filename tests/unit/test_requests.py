@@ -310,14 +310,6 @@ def test_get_image_status_by_customer_id_request(router, make_client, protocol) 
         )
 
 
-def test_uuid_ticket_accepted(router: respx.MockRouter, make_client) -> None:
-    from ._wire import Rec
-
-    route = router.route().mock(side_effect=serve(Rec(TICKET.lower()), GET_IMAGE_STATUS))
-    make_client("http_get").get_image_status(uuid.UUID(TICKET))
-    assert dict(params_of(route.calls.last.request))["imageTicket"] == TICKET.lower()
-
-
 def test_call_repr_hides_key() -> None:
 
     call = GET_IMAGES_LIST.bind(EMAIL, KEY, page=1)
@@ -341,14 +333,15 @@ def test_ok_response_helper_content_types() -> None:
     )
 
 
-def test_user_http_client_headers_and_cookies_are_applied(router: respx.MockRouter) -> None:
+def test_user_http_client_headers_cookies_and_params_are_applied(router: respx.MockRouter) -> None:
     route = router.route().mock(side_effect=serve([]))
     http = httpx.Client(headers={"X-Team": "retouch", "User-Agent": "acme/1.0"},
-                        cookies={"session": "abc"})
+                        cookies={"session": "abc"}, params={"tenant": "t1"})
     with pixelz.Client("a@example.com", "key", base_url=BASE_URL, protocols="soap11",
                        max_retries=0, http_client=http) as client:
         client.list_images()
     sent = route.calls.last.request
+    assert sent.url.params["tenant"] == "t1"
     assert sent.headers["X-Team"] == "retouch"
     assert sent.headers["User-Agent"] == "acme/1.0"
     assert "session=abc" in sent.headers["Cookie"]

@@ -37,6 +37,11 @@ from ._wire import (
 # Every test here runs through both readers (tests/unit/conftest.py).
 
 PROTOCOLS = list(Protocol)
+# The parser finds the records by the document's shape, not by the protocol: a SOAP envelope
+# (1.1 and 1.2 differ in its namespace only) or the bare document (byte for byte the same
+# over GET and POST). Rules about values inside a record need one of each; the shapes of
+# pages and envelopes are checked on all four.
+SHAPES = [Protocol.SOAP11, Protocol.HTTP_GET]
 T1 = "cdc798ef-2cf6-4610-a97e-887e63f8e477"
 LIST_CALL = GET_IMAGES_LIST.bind(EMAIL, KEY, page=1)
 STATUS_CALL = GET_IMAGE_STATUS.bind(EMAIL, KEY, image_ticket=T1)
@@ -63,14 +68,6 @@ def list_over(
 
 
 # -- all the edges at once, per protocol --------------------------------------------------------
-
-
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_edge_records_over_each_protocol(router, make_client, protocol) -> None:
-    page = list_over(router, make_client, protocol, EDGE_RECORDS)
-    assert page.images == expected(EDGE_RECORDS)
-    assert page.protocol is protocol
-    assert (page.page, page.per_page) == (1, None)
 
 
 def test_edge_records_spelled_out() -> None:
@@ -115,7 +112,7 @@ STRING_CASES = [
 ]
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 @pytest.mark.parametrize(("value", "want"), STRING_CASES, ids=repr)
 def test_string_field_rules(protocol, value, want) -> None:
     rec = Rec(T1, customer=value, product=value, status_name=value, thumbnail=value)
@@ -144,7 +141,7 @@ FINALS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 @pytest.mark.parametrize(("finals", "want"), FINALS_CASES, ids=repr)
 def test_final_images_url_shapes(protocol, finals, want) -> None:
     (image,) = parse(body_for(protocol, [Rec(T1, finals=finals)]), protocol)
@@ -233,7 +230,7 @@ def test_character_references_and_entities() -> None:
     ("&#x1;", "\x01"), ("&#1;", "\x01"), ("&#x0B;", "\x0b"), ("&#x1f;", "\x1f"),
     ("&#31;", "\x1f"), ("&#x8;", "\x08"), ("&#0;", "\x00"),
 ])
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("protocol", SHAPES)
 def test_control_character_references_decoded(protocol, reference: str, char: str) -> None:
     """ASMX writes control characters as references XML 1.0 forbids; pixelz decodes them
     to the character itself, in every string field and in final URLs."""
@@ -364,16 +361,6 @@ def test_get_image_status_needs_exactly_one_record(body: str) -> None:
     with pytest.raises(ResponseParseError) as info:
         parse(body, call=STATUS_CALL, content_type="text/xml")
     assert info.value.operation == "GetImageStatus"
-
-
-@pytest.mark.parametrize("protocol", PROTOCOLS)
-def test_get_image_status_through_client(router, make_client, protocol) -> None:
-    rec = EDGE_RECORDS[3]
-    router.route().mock(side_effect=serve(rec, GET_IMAGE_STATUS))
-    client = make_client(protocol)
-    assert client.get_image_status(rec.ticket) == rec.expected()
-    assert client.get_image_status(customer_image_id="anything") == rec.expected()
-    assert client.protocol is protocol
 
 
 def test_ok_response_helper_roundtrip() -> None:
