@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._client import Client
 
 __all__ = [
+    "ENV_DEVELOPER_KEY",
     "EXIT_ERROR",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -63,6 +64,9 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+#: Where submissions find your developer API key unless --developer-key-env names another
+#: variable; like the contact key, it never goes on a command line and is never shown.
+ENV_DEVELOPER_KEY = "PIXELZ_DEVELOPER_API_KEY"
 FORMATS = ("table", "json", "ndjson", "csv")
 PROG = "pixelz"
 
@@ -96,9 +100,10 @@ def add_secret(value: str) -> None:
 
 
 def secrets() -> tuple[str, ...]:
-    key = os.environ.get(ENV_API_KEY)
-    found = [key, *_SECRETS] if key else list(_SECRETS)
-    return tuple(sorted(found, key=len, reverse=True))
+    """Every value no message may show: the API keys in the environment, and the ones a
+    command registered."""
+    found = [os.environ.get(ENV_API_KEY), os.environ.get(ENV_DEVELOPER_KEY), *_SECRETS]
+    return tuple(sorted({value for value in found if value}, key=len, reverse=True))
 
 
 def stderr_line(message: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import _cli_types as types
 from ._cli_common import (
+    ENV_DEVELOPER_KEY,
     EXIT_OK,
     UsageError,
     add_secret,
@@ -34,6 +35,8 @@ __all__ = ["add_account_edit", "add_delete", "add_reject", "add_submit"]
 _DEMO_SKU = "JKT-10463-WHT-1"
 _EXAMPLE_URL = "https://example.com/photos/jacket.jpg"
 MAX_EXTRA_URLS = 4  # imageURL2..imageURL5
+#: What --emulator sends instead (the emulator wants one, and takes any): a public demo value.
+DEMO_DEVELOPER_KEY = "demo-developer-key"
 
 
 def _which_image(parser: argparse.ArgumentParser) -> None:
@@ -73,6 +76,9 @@ Which operation is called: AddImageToQueue by default (SOAP only),
 AddImageWithInstructionToQueue with --instruction, AddStackImageToQueue with --stack,
 WhiteGloveService with --white-glove (no template), AddPartnerImageToQueue with --partner.
 With --customer-image-id the image is queued at most once, even when an answer is lost.
+
+developer API key: from PIXELZ_DEVELOPER_API_KEY, or the variable --developer-key-env
+names (environment only); --emulator sends a demo one; --partner sends none.
 """
 
 # What each kind of submission cannot take: option -> the SDK keyword it fills.
@@ -129,7 +135,8 @@ def add_submit(commands: Any) -> None:
     mode.add_argument("--partner", dest="application_code", type=types.text, metavar="CODE",
                       help="on behalf of a partner application (AddPartnerImageToQueue)")
     submit.add_argument("--developer-key-env", type=types.env_name, metavar="NAME",
-                        help="the environment variable holding your developer API key")
+                        help="the environment variable holding your developer API key "
+                        f"(default {ENV_DEVELOPER_KEY})")
     submit.add_argument("--format", choices=("ticket", "json", "ndjson", "csv"),
                         default="ticket",
                         help="output: the ticket alone (default), or the whole answer")
@@ -173,13 +180,8 @@ def _submit_arguments(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         extra_image_urls=urls or None, customer_image_id=args.customer_image_id,
         product_id=args.product_id, callback_url=args.callback_url,
     )
-    if args.developer_key_env is not None:
-        key = os.environ.get(args.developer_key_env)
-        if not key:
-            raise UsageError("--developer-key-env: the environment variable it names is not "
-                             "set (or empty)", args.prog)
-        add_secret(key)
-        keywords["developer_api_key"] = key
+    if mode != "partner":
+        keywords["developer_api_key"] = _developer_key(args)
     if mode == "white_glove":
         return "submit_white_glove", keywords
     keywords.update(template_id=args.template_id, deadline=args.deadline,
@@ -192,6 +194,23 @@ def _submit_arguments(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     if args.instruction is not None:
         return "submit_image_with_instruction", keywords
     return "submit_image", keywords
+
+
+def _developer_key(args: argparse.Namespace) -> str:
+    """The developer API key, from the environment (registered as a secret, so no message
+    shows it); with --emulator, the demo one."""
+    if args.emulator:
+        return DEMO_DEVELOPER_KEY
+    key = os.environ.get(args.developer_key_env or ENV_DEVELOPER_KEY)
+    if not key:
+        if args.developer_key_env is not None:
+            raise UsageError("--developer-key-env: the environment variable it names is not "
+                             "set (or empty)", args.prog)
+        raise UsageError(f"set {ENV_DEVELOPER_KEY} to your developer API key in the "
+                         "environment (or name another variable with --developer-key-env; "
+                         "--emulator needs none)", args.prog)
+    add_secret(key)
+    return key
 
 
 def _submit(args: argparse.Namespace) -> int:

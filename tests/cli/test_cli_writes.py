@@ -13,15 +13,19 @@ from ._fake import AT, TICKET, FakeService, soap_fault
 from .conftest import Run, Stream, clean_env
 
 URL = "https://img.example.com/jacket.jpg"
+DEV_KEY = "DEV-KEY-5f0c1e-never-shown"
+#: The environment of a submission: the contact credentials and a developer API key.
+ENV = clean_env(PIXELZ_DEVELOPER_API_KEY=DEV_KEY)
 OTHER = "2b0d7d36-52f1-4a5c-9a53-0f0e2f3b9c99"
 HINT = "pixelz: run '{}' for the options and examples"
+SUBMIT_HELP = "pixelz images submit --help"
 
 
 # -- images submit ------------------------------------------------------------------------------
 
 
 def test_submit_prints_the_ticket_alone(cli: Run, service: FakeService) -> None:
-    result = cli(*AT, "images", "submit", URL, "--template", "101")
+    result = cli(*AT, "images", "submit", URL, "--template", "101", env=ENV)
     assert result.returncode == 0, result
     assert result.stdout == f"{TICKET}\n"
     assert result.stderr == ""
@@ -37,10 +41,11 @@ def test_submit_sends_every_option(cli: Run, service: FakeService) -> None:
                  "--customer-image-id", "JKT-20001-BLK-1", "--product-id", "JKT-20001",
                  "--callback-url", "https://hooks.example.com/pixelz",
                  "--deadline", "2026-05-01T18:00+02:00", "--delivery-hours", "24",
-                 "--colorway", "3", "--colorway", "4")
+                 "--colorway", "3", "--colorway", "4", env=ENV)
     assert result.returncode == 0, result
     [(op, params)] = service.calls
     assert op == "AddImageToQueue"
+    assert params["developerAPIkey"] == DEV_KEY
     assert params["imageURL2"] == "https://img.example.com/back.jpg"
     assert params["imageURL3"] == "https://img.example.com/side.jpg"
     assert params["customerImageId"] == "JKT-20001-BLK-1"
@@ -70,13 +75,16 @@ def test_submit_sends_every_option(cli: Run, service: FakeService) -> None:
 def test_submit_picks_the_operation(
     cli: Run, service: FakeService, options: list[str], operation: str, sent: dict[str, object]
 ) -> None:
-    result = cli(*AT, "images", "submit", URL, *options)
+    result = cli(*AT, "images", "submit", URL, *options, env=ENV)
     assert result.returncode == 0, result
     [(op, params)] = service.calls
     assert op == operation
     assert {k: params.get(k) for k in sent} == sent
     if operation == "WhiteGloveService":
         assert "templateId" not in params
+    # a partner submission carries the application code instead of a developer key
+    assert params.get("developerAPIkey") == (None if operation == "AddPartnerImageToQueue"
+                                             else DEV_KEY)
 
 
 def test_submit_json_is_the_answer_record(cli: Run, service: FakeService) -> None:
@@ -84,35 +92,49 @@ def test_submit_json_is_the_answer_record(cli: Run, service: FakeService) -> Non
         f"<ImageTicket>{TICKET}</ImageTicket><CustomerImageId>JKT-1</CustomerImageId>"
         "<IsTrial>true</IsTrial><Queue>priority</Queue>")
     result = cli(*AT, "images", "submit", URL, "--template", "101", "--customer-image-id",
-                 "JKT-1", "--format", "json")
+                 "JKT-1", "--format", "json", env=ENV)
     assert result.returncode == 0, result
     assert json.loads(result.stdout) == {"image_ticket": TICKET, "customer_image_id": "JKT-1",
                                          "is_trial": True, "extra": {"Queue": "priority"}}
     rows = list(csv.reader(io.StringIO(
-        cli(*AT, "images", "submit", URL, "--template", "101", "--format", "csv").stdout,
+        cli(*AT, "images", "submit", URL, "--template", "101", "--format", "csv",
+            env=ENV).stdout,
         newline="")))
     assert rows == [["image_ticket", "customer_image_id", "is_trial", "extra"],
                     [TICKET, "JKT-1", "true", '{"Queue": "priority"}']]
 
 
+@pytest.mark.parametrize("variable", [None, "MY_PIXELZ_DEV_KEY"])
 def test_submit_developer_key_comes_from_the_environment_and_is_never_shown(
-    cli: Run, service: FakeService
+    cli: Run, service: FakeService, variable: str | None
 ) -> None:
-    dev_key = "DEV-KEY-5f0c1e-never-shown"
-    service.answers["AddImageToQueue"] = soap_fault(f"Developer key {dev_key} is revoked")
-    env = clean_env(PIXELZ_DEVELOPER_API_KEY=dev_key)
-    result = cli(*AT, "images", "submit", URL, "--template", "101", "--developer-key-env",
-                 "PIXELZ_DEVELOPER_API_KEY", env=env)
-    assert service.calls[0][1]["developerAPIkey"] == dev_key
+    service.answers["AddImageToQueue"] = soap_fault(f"Developer key {DEV_KEY} is revoked")
+    named = ["--developer-key-env", variable] if variable else []
+    env = clean_env(**{variable or "PIXELZ_DEVELOPER_API_KEY": DEV_KEY})
+    result = cli(*AT, "images", "submit", URL, "--template", "101", *named, env=env)
+    assert service.calls[0][1]["developerAPIkey"] == DEV_KEY
     assert result.returncode == 1
-    assert dev_key not in result.stderr
+    assert DEV_KEY not in result.stderr
     assert result.stderr_lines == [
         "pixelz: error: AddImageToQueue over soap11: Developer key *** is revoked"]
 
 
+def test_submit_without_a_developer_key_says_where_to_put_it(cli: Run, service: FakeService
+                                                              ) -> None:
+    result = cli(*AT, "images", "submit", URL, "--template", "101")
+    assert result.returncode == 2
+    assert result.stderr_lines == [
+        "pixelz: error: set PIXELZ_DEVELOPER_API_KEY to your developer API key in the "
+        "environment (or name another variable with --developer-key-env; --emulator needs "
+        "none)", HINT.format(SUBMIT_HELP)]
+    assert service.calls == []
+    partner = cli(*AT, "images", "submit", URL, "--template", "101", "--partner", "SHOPIFY")
+    assert partner.returncode == 0, partner  # a partner submission needs none
+
+
 def test_submit_api_error_is_one_line(cli: Run, service: FakeService) -> None:
     service.answers["AddImageToQueue"] = soap_fault("Template 999 does not exist")
-    result = cli(*AT, "images", "submit", URL, "--template", "999")
+    result = cli(*AT, "images", "submit", URL, "--template", "999", env=ENV)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr_lines == [
@@ -122,7 +144,7 @@ def test_submit_api_error_is_one_line(cli: Run, service: FakeService) -> None:
 def test_submit_over_a_pinned_protocol_that_cannot_carry_it(cli: Run, service: FakeService
                                                              ) -> None:
     result = cli("--base-url", AT[1], "--protocol", "http_post", "images", "submit", URL,
-                 "--template", "101")
+                 "--template", "101", env=ENV)
     assert result.returncode == 1
     assert len(result.stderr_lines) == 1
     assert result.stderr.startswith("pixelz: error: AddImageToQueue")
@@ -130,7 +152,6 @@ def test_submit_over_a_pinned_protocol_that_cannot_carry_it(cli: Run, service: F
 
 
 SUBMIT = ["images", "submit", URL]
-SUBMIT_HELP = "pixelz images submit --help"
 
 # Every usage message of the writing commands: arguments, message, the command of the hint.
 USAGE_MESSAGES = [
@@ -203,7 +224,7 @@ USAGE_MESSAGES = [
 def test_usage_error_is_one_plain_line_and_a_hint(
     cli: Run, service: FakeService, args: list[str], message: str, hint: str
 ) -> None:
-    result = cli(*AT, *args)
+    result = cli(*AT, *args, env=ENV)
     assert result.returncode == 2, result
     assert result.stdout == ""
     assert result.stderr_lines == [f"pixelz: error: {message}", HINT.format(hint)]
