@@ -1,10 +1,10 @@
 """pytest fixtures for the Pixelz emulator, registered through the ``pytest11`` entry point.
 
 ``pixelz_emulator`` gives each test its own loopback server (demo data, demo credentials,
-default knobs), so knob changes and the request log never leak between tests; starting one
-takes about a millisecond. ``pixelz_emulator_session`` shares one server across the session
-for read-only use: its knobs and log are reset before each test that asks for it through
-``pixelz_emulator_shared``.
+default knobs), so knob changes, the account's state (submissions, templates, contact edits)
+and the request log never leak between tests; starting one takes about a millisecond.
+``pixelz_emulator_session`` shares one server across the session: its knobs, account state
+and log are reset before each test that asks for it through ``pixelz_emulator_shared``.
 
 A top-level module, not part of the ``pixelz`` package, and importing nothing from it until a
 fixture runs: pytest imports its plugins before coverage starts, so a plugin that loaded
@@ -45,7 +45,7 @@ def pixelz_emulator_session() -> Iterator[Emulator]:
 
 @pytest.fixture
 def pixelz_emulator_shared(pixelz_emulator_session: Emulator) -> Emulator:
-    """The session emulator with its knobs reset and its log cleared for this test."""
+    """The session emulator with its knobs and account reset and its log cleared."""
     pixelz_emulator_session.config.reset()
     pixelz_emulator_session.log.clear()
     return pixelz_emulator_session

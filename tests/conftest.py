@@ -107,7 +107,7 @@ def reference_dataset() -> list[dict[str, Any]]:
 #
 # ``server`` / ``soap_only_server`` run a test against the Mono reference service AND the
 # in-package emulator (pixelz.emulator), both loaded with tests/reference_asmx/dataset.json and
-# the demo credentials, so every such test also checks that the two agree.
+# account.json and the demo credentials, so every such test also checks that the two agree.
 
 
 class ServerUnderTest:
@@ -127,10 +127,13 @@ SERVER_KINDS = [pytest.param("reference", marks=pytest.mark.reference), "emulato
 
 def _emulate(**knobs: Any) -> Iterator[str]:
     from pixelz.emulator import serve
-    from pixelz.emulator.dataset import load_json
+    from pixelz.emulator.dataset import load_account_json, load_json
 
     records = load_json(Path(DATASET_FILE).read_text(encoding="utf-8"))
-    with serve(dataset=records, **knobs) as emulator:
+    account = load_account_json(
+        Path(DATASET_FILE).with_name("account.json").read_text(encoding="utf-8")
+    )
+    with serve(dataset=records, account=account, **knobs) as emulator:
         yield emulator.base_url
 
 

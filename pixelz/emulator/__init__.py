@@ -1,7 +1,8 @@
 """An offline emulator of the Pixelz ASMX web service.
 
-It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for ``GetImagesList`` and
-``GetImageStatus`` with the wire behaviour of the real stack, over a seeded data set, with knobs
+It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for every operation of the service (each
+on the protocols that can carry it) with the wire behaviour of the real stack, over a seeded
+account (images, contact, templates, invoices) that the write operations change, with knobs
 for the failures the SDK must survive (disabled or WAF-blocked protocols, latency, 503s, corrupt
 bodies, local vs remote error detail). Run it as a loopback server (:func:`serve`,
 ``pixelz emulator``, the ``pixelz_emulator`` pytest fixture) or mount it in-process through
@@ -24,6 +25,13 @@ from pixelz.emulator.dataset import (
     demo_dataset,
     dump_json,
     generate_dataset,
+    Account,
+    Record,
+    dump_account_json,
+    dump_json,
+    generate_account,
+    generate_dataset,
+    load_account_json,
     load_json,
 )
 
@@ -32,6 +40,7 @@ __all__ = [
     "DEMO_CONTACT_API_KEY",
     "DEMO_CONTACT_EMAIL",
     "IN_PROCESS_BASE_URL",
+    "Account",
     "Emulator",
     "EmulatorConfig",
     "LogEntry",
@@ -39,8 +48,11 @@ __all__ = [
     "RequestLog",
     "Response",
     "demo_dataset",
+    "dump_account_json",
     "dump_json",
+    "generate_account",
     "generate_dataset",
+    "load_account_json",
     "load_json",
     "serve",
 ]

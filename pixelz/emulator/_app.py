@@ -14,9 +14,15 @@ operation names included), 400/415/500 close the connection, a non-SOAP Content-
 SOAP 1.1 envelope sent as ``application/soap+xml`` is 415 (a SOAP 1.2 envelope sent as
 ``text/xml`` is answered as SOAP 1.2), ``&#x1;`` in a request is malformed (400), HEAD is
 refused as every ASMX protocol refuses it (405 on the service URL, 500 on ``{base}/{Op}``, no
-body). The tests/integration/test_parity.py test checks this request for request. Deliberate
+body). Arrays: over GET/POST one field per item; as ASMX's parameter reader (Mono's and
+.NET's alike) does, an array with no field at all is a NullReferenceException and an item
+that is not an Int32 (an empty one too) an ArgumentException, both 500 ``text/plain``; over
+SOAP an unconvertible ``int`` item is "Server was unable to read request" located at the
+node after it; a method with a complex parameter (``AddImageToQueue``) is not on GET/POST.
+The tests/integration/test_parity.py test checks this request for request. Deliberate
 differences: framework messages have their placeholders filled in as .NET does
-(``Missing parameter: contactAPIkey.``, where Mono prints ``{0}``); a verb other than
+(``Missing parameter: contactAPIkey.``, ``Cannot convert x to System.Int32.``, where Mono
+prints ``{0}``); a verb other than
 GET/HEAD/POST is IIS's 405, ``application/json`` is 415 (Mono: 500 HTML), a disabled SOAP
 protocol answers like a disabled GET/POST (500 ``text/html`` error page, "Request format is
 invalid: <content type>."; Mono: 405, "Request format is unrecognized."). Choices where the
@@ -29,9 +35,11 @@ joined by ",").
 from __future__ import annotations
 
 import http
+import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
+from xml.parsers import expat
 
 import attrs
 from lxml import etree
@@ -72,20 +80,88 @@ def _child(parent: Any, name: str) -> Any:
     return parent.find(f"{{{NAMESPACE}}}{name}")
 
 
-def _read_value(element: Any, type_: WireType) -> Any:
+_WHITE = "\t\n\v\f\r "
+_INT32 = re.compile(r"[\t\n\v\f\r ]*[+-]?[0-9]+[\t\n\v\f\r ]*")
+_NOT_AN_INT = ("System.FormatException", "Input string was not in a correct format.")
+_TOO_BIG = ("System.OverflowException", "Value was either too large or too small for an Int32.")
+
+
+def int_error(text: str) -> tuple[str, str] | None:
+    """Why ``Int32.Parse`` (white space around, a sign, ASCII digits) refuses ``text``:
+    the exception's type and message; None when it parses."""
+    if not _INT32.fullmatch(text):
+        return _NOT_AN_INT
+    return None if -(2**31) <= int(text.strip(_WHITE)) < 2**31 else _TOO_BIG
+
+
+class _Unreadable(Exception):
+    """An array item the XML serializer cannot convert: the element and why."""
+
+    def __init__(self, element: Any, reason: tuple[str, str]) -> None:
+        super().__init__(reason[1])
+        self.element = element
+        self.reason = reason
+
+
+def _read_value(element: Any, type_: WireType, in_array: bool = False) -> Any:
     """A SOAP parameter as the service method sees it: text for a scalar ("" when absent
     or nil: ASMX passes null, which the service reads as empty), a list for an array, a
-    dict of members for a complex value."""
+    dict of members for a complex value. The service's own parameters are strings; inside
+    an array, the serializer converts an ``int`` (a nil or empty one fails too), raising
+    :class:`_Unreadable`."""
     absent = element is None or element.get(f"{{{XSI_NS}}}nil") == "true"
     if type_.item is not None:
         if absent:
             return []
         tag = f"{{{NAMESPACE}}}{type_.item_element}"
-        return [_read_value(child, type_.item) for child in element if child.tag == tag]
+        return [_read_value(child, type_.item, True) for child in element if child.tag == tag]
     if type_.members:
-        return {} if absent else {m.wire: _read_value(_child(element, m.wire), m.type)
+        return {} if absent else {m.wire: _read_value(_child(element, m.wire), m.type, in_array)
                                   for m in type_.members}
-    return "" if absent else "".join(str(t) for t in element.itertext())
+    text = "" if absent else "".join(str(t) for t in element.itertext())
+    if in_array and element is not None and type_.name == "int":
+        reason = int_error(text)
+        if reason is not None:
+            raise _Unreadable(element, reason)
+    return text
+
+
+def _position_after(body: bytes, root: Any, element: Any) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of the node after ``element`` ends, as
+    .NET's XmlReader reports it: the name of a tag, the start of text."""
+    target = next(i for i, e in enumerate(root.iter(etree.Element)) if e is element)
+    events: list[tuple[str, int]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+    starts = 0
+    closing: list[int] = []
+    done: list[bool] = [False]
+
+    def start(*_: Any) -> None:
+        nonlocal starts
+        if done[0] and not events:
+            events.append(("tag", parser.CurrentByteIndex + 1))
+        closing.append(starts)
+        starts += 1
+
+    def end(*_: Any) -> None:
+        if done[0] and not events:
+            events.append(("tag", parser.CurrentByteIndex + 2))
+        if closing.pop() == target:
+            done[0] = True
+
+    def text(*_: Any) -> None:
+        if done[0] and not events:
+            events.append(("text", parser.CurrentByteIndex))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.Parse(body, True)
+    offset = events[0][1] if events else len(body)
+    before = body[:offset].decode("utf-8", "replace")
+    lines = re.split("\r\n|\r|\n", before)
+    column = len(lines[-1].encode("utf-16-le")) // 2 + 1
+    return len(lines), column
 
 
 def _empty_type(media: str, headers: Mapping[str, str]) -> str:
@@ -387,10 +463,16 @@ class EmulatorApp:
             # Routed by SOAPAction to another operation than the body names (or no element):
             # ASMX's parameter reader skips the unknown element, so every parameter is absent.
             request_el = None
-        values = {
-            p.wire: _read_value(None if request_el is None else _child(request_el, p.wire), p.type)
-            for p in operation.params
-        }
+        try:
+            values = {
+                p.wire: _read_value(None if request_el is None else _child(request_el, p.wire),
+                                    p.type)
+                for p in operation.params
+            }
+        except _Unreadable as exc:
+            line, column = _position_after(body, root, exc.element)
+            return self._soap_fault(ctx, protocol,
+                                    _faults.unreadable_request(line, column, exc.reason))
         result = self._invoke(ctx, operation, values, soap=True)
         if isinstance(result, _faults.Fault):
             return self._soap_fault(ctx, protocol, result)
@@ -416,7 +498,14 @@ class EmulatorApp:
         if operation is not None and ctx.protocol not in operation.protocols:
             operation = None  # ASMX leaves methods with complex parameters off GET/POST
         if operation is None:
-            similar = next((n for n in OPERATIONS if n.lower() == rest[1:].lower()), None)
+            similar = next(
+                (
+                    name
+                    for name, other in OPERATIONS.items()
+                    if name.lower() == rest[1:].lower() and ctx.protocol in other.protocols
+                ),
+                None,
+            )
             if similar is not None:
                 # Mono's resource text, HTML entities and spacing included, values filled.
                 fault = _faults.framework_fault(
@@ -462,20 +551,31 @@ class EmulatorApp:
         found: dict[str, list[str]] = {}
         for name, value in pairs:
             found.setdefault(name.lower(), []).append(value)
-        for name in operation.parameters:
-            if name.lower() not in found:
+        values: dict[str, Any] = {}
+        on_query = query is not None
+        for param in operation.params:  # ASMX's parameter reader, parameter by parameter
+            given = found.get(param.wire.lower())
+            if param.type.item is not None:
+                # An array takes one item per field, each converted to the item type; no
+                # field at all is a null the reader dereferences (Mono and .NET alike).
+                if given is None:
+                    return self._text_error(ctx, _faults.missing_array(on_query))
+                if param.type.item.name == "int":
+                    for item in given:
+                        reason = int_error(item)
+                        if reason is not None:
+                            fault = _faults.unconvertible_item(on_query, item, reason)
+                            return self._text_error(ctx, fault)
+                values[param.wire] = given
+            elif given is None:
                 fault = _faults.framework_fault(
                     _faults.INVALID_OPERATION,
-                    f"Missing parameter: {name}.",
-                    _faults.missing_parameter(query is not None),
+                    f"Missing parameter: {param.wire}.",
+                    _faults.missing_parameter(on_query),
                 )
                 return self._text_error(ctx, fault)
-        # A scalar given twice is the values joined by "," (NameValueCollection); an array
-        # takes one item per field.
-        values: dict[str, Any] = {
-            p.wire: found[p.wire.lower()] if p.type.is_array else ",".join(found[p.wire.lower()])
-            for p in operation.params
-        }
+            else:  # a scalar given twice is the values joined by "," (NameValueCollection)
+                values[param.wire] = ",".join(given)
         result = self._invoke(ctx, operation, values, soap=False)
         if isinstance(result, _faults.Fault):
             return self._text_error(ctx, result)

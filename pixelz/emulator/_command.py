@@ -14,7 +14,7 @@ import math
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pixelz.models import Protocol
 
@@ -125,6 +125,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="data set and RNG seed (default: %(default)s)",
     )
     parser.add_argument(
+        "--account",
+        type=Path,
+        help="the contact, templates and invoices from this JSON file (dump_account_json)",
+    )
+    parser.add_argument(
         "--contact-email",
         default=DEMO_CONTACT_EMAIL,
         metavar="EMAIL",
@@ -189,8 +194,11 @@ def _records(args: argparse.Namespace) -> tuple[Record, ...]:
 
 def build(args: argparse.Namespace) -> Emulator:
     """The :class:`~pixelz.emulator.Emulator` the arguments describe (not started)."""
-    from pixelz.emulator import Emulator
+    from pixelz.emulator import Emulator, load_account_json
 
+    knobs: dict[str, Any] = {}
+    if args.account is not None:
+        knobs["account"] = load_account_json(args.account.read_text(encoding="utf-8"))
     return Emulator(
         images=args.images,
         seed=args.seed,
@@ -203,6 +211,7 @@ def build(args: argparse.Namespace) -> Emulator:
         fail_rate=args.fail_rate,
         errors=args.errors,
         nil_style=args.nil_style,
+        **knobs,
     )
 
 

@@ -11,7 +11,7 @@ from pixelz.emulator._adapters import AsgiApp, WsgiApp
 from pixelz.emulator._app import BASE_PATH, EmulatorApp, Response
 from pixelz.emulator._server import HttpServer
 from pixelz.emulator.config import EmulatorConfig, RequestLog
-from pixelz.emulator.dataset import Record, generate_dataset
+from pixelz.emulator.dataset import Record, generate_account, generate_dataset
 
 __all__ = ["IN_PROCESS_BASE_URL", "Emulator", "serve"]
 
@@ -22,13 +22,15 @@ class Emulator:
     """An emulated Pixelz ASMX service.
 
     Knobs are keyword arguments (see :class:`~pixelz.emulator.EmulatorConfig`), plus ``images``
-    and ``seed`` to generate the data set when ``dataset`` is not given. Mount it in-process
+    and ``seed`` to generate the data set and the account when ``dataset`` and ``account`` are
+    not given. Mount it in-process
     through :attr:`wsgi_app` / :attr:`asgi_app` (use :data:`IN_PROCESS_BASE_URL`), or
     :meth:`start` a loopback server; it is a context manager that stops the server on exit.
     """
 
     def __init__(self, *, images: int = 250, seed: int = 0, **knobs: Any) -> None:
         knobs.setdefault("dataset", generate_dataset(images, seed))
+        knobs.setdefault("account", generate_account(tuple(knobs["dataset"]), seed))
         self.config = EmulatorConfig(seed=seed, **knobs)
         self.log = RequestLog()
         self.app = EmulatorApp(self.config, self.log)

@@ -34,10 +34,13 @@ __all__ = [
     "Fault",
     "Frames",
     "framework_fault",
+    "missing_array",
     "missing_parameter",
     "render",
     "request_validation",
     "service_fault",
+    "unconvertible_item",
+    "unreadable_request",
 ]
 
 ErrorStyle = Literal["local", "remote"]
@@ -117,16 +120,74 @@ GET_HANDLER: Frames = (
 
 def missing_parameter(query: bool) -> Frames:
     """``Missing parameter``: read from the query string (GET) or the form (POST)."""
+    return (_ws(_VALUE_COLLECTION_READ, 0xBC), _reader(query), *_READ_PARAMETERS)
+
+
+def _reader(query: bool) -> str:
     if query:
-        reader = _ws("UrlParameterReader.Read (System.Web.HttpRequest request)", 0x07)
-    else:
-        reader = _ws("HtmlFormParameterReader.Read (System.Web.HttpRequest request)", 0x1E)
-    return (
-        _ws("ValueCollectionParameterReader.Read (System.Collections.Specialized."
-            "NameValueCollection collection)", 0xBC),
-        reader,
+        return _ws("UrlParameterReader.Read (System.Web.HttpRequest request)", 0x07)
+    return _ws("HtmlFormParameterReader.Read (System.Web.HttpRequest request)", 0x1E)
+
+
+_VALUE_COLLECTION_READ = (
+    "ValueCollectionParameterReader.Read (System.Collections.Specialized.NameValueCollection "
+    "collection)"
+)
+
+
+def missing_array(query: bool) -> Fault:
+    """An array parameter with no field at all on GET/POST: the parameter reader asks the
+    collection for its values, gets null and dereferences it."""
+    frames = (_ws(_VALUE_COLLECTION_READ, 0x48), _reader(query), *_READ_PARAMETERS)
+    message = "Object reference not set to an instance of an object"
+    return Fault((Level("System.NullReferenceException", message, frames),), client=True)
+
+
+_FROM_STRING = "ScalarFormatter.FromString (System.String value, System.Type type)"
+_PARSE_INT32 = (
+    _at("System.Number.ThrowOverflowOrFormatException (System.Boolean overflow, "
+        "System.String overflowResourceKey)", 0x20, _CORLIB),
+    _at("System.Number.ParseInt32 (System.ReadOnlySpan`1[T] value, System.Globalization."
+        "NumberStyles styles, System.Globalization.NumberFormatInfo info)", 0x1C, _CORLIB),
+    _at("System.Int32.Parse (System.String s, System.Globalization.NumberStyles style, "
+        "System.IFormatProvider provider)", 0x20, _CORLIB),
+)  # fmt: skip
+
+
+def unconvertible_item(query: bool, value: str, inner: tuple[str, str]) -> Fault:
+    """A GET/POST array item that is not an Int32 (``inner``: the parse exception's type
+    and message). Mono prints the message's placeholders unfilled; filled as .NET does."""
+    inner_frames = (
+        *_PARSE_INT32,
+        _at("System.Convert.ToInt32 (System.String value, System.IFormatProvider provider)",
+            0x08, _CORLIB),
+        _at("System.String.System.IConvertible.ToInt32 (System.IFormatProvider provider)",
+            0x00, _CORLIB),
+        _at("System.Convert.ChangeType (System.Object value, System.Type conversionType, "
+            "System.IFormatProvider provider)", 0x12D, _CORLIB),
+        _ws(_FROM_STRING, 0x3B),
+    )  # fmt: skip
+    outer_frames = (
+        _ws(_FROM_STRING, 0x92), _ws(_VALUE_COLLECTION_READ, 0x62), _reader(query),
         *_READ_PARAMETERS,
     )  # fmt: skip
+    message = f"Cannot convert {value} to System.Int32.\nParameter name: type"
+    outer = Level("System.ArgumentException", message, outer_frames)
+    return Fault((outer, Level(inner[0], inner[1], inner_frames)), client=True)
+
+
+def unreadable_request(line: int, column: int, inner: tuple[str, str]) -> Fault:
+    """A SOAP request the XML serializer cannot read (an array item that is not an Int32):
+    the position is that of the node after the failing element. The serializer's frames
+    belong to an assembly generated per service, so none are printed."""
+    return Fault(
+        (
+            Level(SOAP_EXCEPTION, "Server was unable to read request."),
+            Level(INVALID_OPERATION, f"There is an error in XML document ({line}, {column})."),
+            Level(*inner),
+        ),
+        client=True,
+    )
 
 
 def request_validation(query: bool) -> Frames:

@@ -3,8 +3,10 @@
 Modelled on the pages ASP.NET's ``DefaultWsdlHelpGenerator.aspx`` writes for a real ``.asmx``
 (the Documentation protocol): the operation list with links to ``soap.asmx?op={Op}``, and per
 operation a "Test" section (a form that posts every parameter to the HTTP POST endpoint, with
-an Invoke button) followed by a sample request and response for each enabled protocol, in the
-order SOAP 1.1, SOAP 1.2, HTTP GET, HTTP POST, with ``<font class=value>`` placeholders.
+an Invoke button; for a method with an array or complex parameter only the sentence that the
+test form needs primitive parameters) followed by a sample request and response for each
+enabled protocol that can carry the method, in the order SOAP 1.1, SOAP 1.2, HTTP GET, HTTP
+POST, with ``<font class=value>`` placeholders.
 
 The samples are generated from the operation specs in :mod:`pixelz._operations`, the same
 specs the SDK's envelope builder and parser read, so the documentation cannot drift from what
@@ -74,8 +76,17 @@ def _sample(name: str, type_: WireType) -> Node:
 
 
 def _record(record: Record) -> Node:
-    fields = (f for f in record.fields if f.xml_attribute is None)
-    return Node(record.element, children=tuple(_sample(f.wire, f.type) for f in fields))
+    """A record's sample; a value with an XML attribute shows it with its type
+    (``<Price Currency="string">decimal</Price>``)."""
+    children: list[Node] = []
+    for field in record.fields:
+        if field.xml_attribute is None:
+            children.append(_sample(field.wire, field.type))
+        elif children and children[-1].name == field.wire:
+            extra = ((field.xml_attribute, "string"),)
+            children[-1] = Node(field.wire, children[-1].attributes + extra,
+                                text=children[-1].text)
+    return Node(record.element, children=tuple(children))
 
 
 def _result_content(operation: Operation) -> tuple[Node, ...]:
@@ -243,7 +254,11 @@ def service_page(base_url: str) -> str:
 
 def _test_form(operation: Operation, base_url: str, enabled: Collection[Protocol]) -> str:
     head = "          <h3>Test</h3>\n\n"
-    if Protocol.HTTP_POST not in operation.protocols:
+    # The form has one text box per parameter: an array (a repeated field) or a complex
+    # value does not fit, though GET/POST carry arrays of primitives.
+    if Protocol.HTTP_POST not in operation.protocols or any(
+        p.type.is_array or p.type.is_complex for p in operation.params
+    ):
         return f"{head}          {TEST_FORM_PRIMITIVES_ONLY}\n"
     if Protocol.HTTP_POST not in enabled:
         return f"{head}          {TEST_FORM_UNAVAILABLE}\n"

@@ -1,8 +1,13 @@
 """``?WSDL``: the service description, generated from the operation specs.
 
 Modelled line for line on the captured ``service.wsdl`` and extended to every operation in
-``OPERATIONS``; only the bindings, port types and messages of enabled protocols are listed,
-as ASMX does when configuration removes a protocol.
+``OPERATIONS`` the way Mono's ASMX writes them (docs/reference-server.md): only the bindings,
+port types and messages of enabled protocols are listed, as ASMX does when configuration
+removes a protocol; an operation with a complex parameter is left off the HTTP GET/POST
+bindings; an array parameter of a GET/POST message is an ``s2:StringArray`` (one field per
+item), declared in the ``AbstractTypes`` schema; a record's XML type is its model's name
+(``TemplateSpec``, written as the element ``Template``); a value with an XML attribute (a
+decimal with its ``Currency``) is a ``simpleContent`` type.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from collections.abc import Collection
 from pixelz._operations import (
     NAMESPACE,
     OPERATIONS,
+    Field,
     Operation,
     Param,
+    Record,
     WireType,
     array_of,
     complex_type,
@@ -22,9 +29,10 @@ from pixelz.models import Protocol
 
 __all__ = ["build_wsdl"]
 
+_ABSTRACT_NS = NAMESPACE + "AbstractTypes"
 _HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
-    '<wsdl:definitions xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" '
+    '<wsdl:definitions {abstract}xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" '
     'xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/" '
     'xmlns:s1="http://microsoft.com/wsdl/types/" '
     'xmlns:http="http://schemas.xmlsoap.org/wsdl/http/" '
@@ -33,6 +41,24 @@ _HEAD = (
     'xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" '
     f'targetNamespace="{NAMESPACE}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">'
 )
+_ABSTRACT_TYPES = (
+    f'    <s:schema targetNamespace="{_ABSTRACT_NS}">\n'
+    '      <s:import namespace="http://schemas.xmlsoap.org/soap/encoding/" />\n'
+    '      <s:complexType name="StringArray">\n'
+    '        <s:complexContent mixed="false">\n'
+    '          <s:restriction base="soapenc:Array">\n'
+    "            <s:sequence>\n"
+    '              <s:element minOccurs="0" maxOccurs="unbounded" name="String" '
+    'type="s:string" />\n'
+    "            </s:sequence>\n"
+    "          </s:restriction>\n"
+    "        </s:complexContent>\n"
+    "      </s:complexType>\n"
+    "    </s:schema>"
+)
+# The .NET class of a value written with XML attributes (``[XmlText]`` value plus
+# ``[XmlAttribute]`` members), by the value's XSD type and the attribute names.
+_ATTRIBUTED: dict[tuple[str, tuple[str, ...]], str] = {("decimal", ("Currency",)): "Money"}
 
 _PRIMITIVES = {
     "guid": "s1:guid",
@@ -59,20 +85,37 @@ def _member(name: str, type_: WireType) -> str:
     return _elem(name, _ref(type_), required=type_.name in _VALUE_TYPES)
 
 
+def _simple_content(name: str) -> list[str] | None:
+    """The declaration of a value-with-attributes type (``Money``), or None."""
+    for (base, attributes), type_name in _ATTRIBUTED.items():
+        if type_name == name:
+            declared = "".join(
+                f'            <s:attribute name="{a}" type="s:string" />\n' for a in attributes
+            )
+            return [
+                f'      <s:complexType name="{name}">\n        <s:simpleContent>\n'
+                f'          <s:extension base="{_PRIMITIVES[base]}">\n{declared}'
+                "          </s:extension>\n        </s:simpleContent>\n      </s:complexType>"
+            ]
+    return None
+
+
 def _complex_types(type_: WireType, written: set[str]) -> list[str]:
     """The declarations of ``type_`` and of the types it uses, each once per document, in
     the order .NET writes them (a type right after its first use)."""
     if type_.name in _PRIMITIVES or type_.name in written:
         return []
     written.add(type_.name)
+    simple = _simple_content(type_.name)
+    if simple is not None:
+        return simple
     lines = [f'      <s:complexType name="{type_.name}">\n        <s:sequence>']
     if type_.item is not None:
         item = type_.item
-        value_type = item.name in _VALUE_TYPES
-        occurs = "1" if value_type else "0"
-        nillable = "" if value_type else ' nillable="true"'
+        # Items are optional even of a value type (ArrayOfInt); only those can be nil.
+        nillable = "" if item.name in _VALUE_TYPES else ' nillable="true"'
         lines.append(
-            f'          <s:element minOccurs="{occurs}" maxOccurs="unbounded" '
+            '          <s:element minOccurs="0" maxOccurs="unbounded" '
             f'name="{type_.item_element}"{nillable} type="{_ref(item)}" />'
         )
         lines.append("        </s:sequence>\n      </s:complexType>")
@@ -84,6 +127,32 @@ def _complex_types(type_: WireType, written: set[str]) -> list[str]:
     return lines
 
 
+def _members(fields: tuple[Field, ...]) -> tuple[Param, ...]:
+    """A record's fields as members of its type: a field followed by ``xml_attribute``
+    fields of the same element is one member of the value-with-attributes type."""
+    members: list[Param] = []
+    for index, field in enumerate(fields):
+        if field.xml_attribute is not None:
+            continue
+        attributes = []
+        for later in fields[index + 1 :]:
+            if later.wire != field.wire or later.xml_attribute is None:
+                break
+            attributes.append(later.xml_attribute)
+        type_ = field.type
+        if attributes:
+            type_ = WireType(_ATTRIBUTED[(field.type.name, tuple(attributes))])
+        members.append(Param(field.wire, type_))
+    return tuple(members)
+
+
+def _record_type(record: Record) -> WireType:
+    """The record's XML type: named after its model (the element name may differ: the
+    ``Template`` element of GetTemplateSpec is a ``TemplateSpec``, since GetTemplates'
+    ``Template`` owns that type name)."""
+    return complex_type(record.model.__name__, *_members(record.fields))
+
+
 def _result_type(op: Operation) -> WireType | None:
     """The .NET return type as a complex type: the record, or an array of records under
     the path element, as the one member of the root type."""
@@ -93,13 +162,25 @@ def _result_type(op: Operation) -> WireType | None:
     status = tuple(Param(name) for name in result.status_members)
     if result.record is None:
         return complex_type(result.root, *status)
-    fields = tuple(Param(f.wire, f.type) for f in result.record.fields if f.xml_attribute is None)
+    record = _record_type(result.record)
     if result.inline:
-        return complex_type(result.root, *fields, *status)
+        return complex_type(result.root, *record.members, *status)
     assert len(result.path) <= 1, "a result path of one element at most"
-    record = complex_type(result.record.element, *fields)
     inner = array_of(record) if result.many else record
-    return complex_type(result.root, Param(result.path[0] if result.path else record.name, inner))
+    element = result.path[0] if result.path else result.record.element
+    return complex_type(result.root, Param(element, inner))
+
+
+def _on_http(op: Operation) -> bool:
+    return Protocol.HTTP_GET in op.protocols
+
+
+def _http_operations() -> list[Operation]:
+    return [op for op in OPERATIONS.values() if _on_http(op)]
+
+
+def _uses_string_arrays(http_enabled: bool) -> bool:
+    return http_enabled and any(p.type.is_array for op in _http_operations() for p in op.params)
 
 
 def _schema(http_enabled: bool) -> list[str]:
@@ -124,11 +205,10 @@ def _schema(http_enabled: bool) -> list[str]:
         lines.append(f"            {_elem(op.result_element, 'tns:' + result_type.name)}")
         lines.append("          </s:sequence>\n        </s:complexType>\n      </s:element>")
         lines += _complex_types(result_type, written)
-    if http_enabled:
+    if http_enabled:  # the GET/POST answers' roots, each once, in order of first use
+        roots = dict.fromkeys(op.result.root for op in _http_operations() if op.result)
         lines.extend(
-            f'      <s:element name="{op.result.root}" nillable="true" '
-            f'type="tns:{op.result.root}" />'
-            for op in OPERATIONS.values() if op.result is not None
+            f'      <s:element name="{root}" nillable="true" type="tns:{root}" />' for root in roots
         )
     lines.append("    </s:schema>")
     lines.append(
@@ -138,6 +218,8 @@ def _schema(http_enabled: bool) -> list[str]:
         '          <s:pattern value="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}'
         '-[0-9a-fA-F]{12}" />\n        </s:restriction>\n      </s:simpleType>\n    </s:schema>'
     )
+    if _uses_string_arrays(http_enabled):
+        lines.append(_ABSTRACT_TYPES)
     return lines
 
 
@@ -150,9 +232,13 @@ def _messages(soap: bool, http: list[str]) -> list[str]:
             lines.append(f'    <wsdl:part name="parameters" element="tns:{element}" />')
             lines.append("  </wsdl:message>")
     for kind in http:
-        for op in OPERATIONS.values():
+        for op in _http_operations():
             lines.append(f'  <wsdl:message name="{op.name}{kind}In">')
-            lines.extend(f'    <wsdl:part name="{p}" type="s:string" />' for p in op.parameters)
+            lines.extend(
+                f'    <wsdl:part name="{p.wire}" '
+                f'type="{"s2:StringArray" if p.type.is_array else "s:string"}" />'
+                for p in op.params
+            )
             lines.append("  </wsdl:message>")
             lines.append(f'  <wsdl:message name="{op.name}{kind}Out">')
             if op.result is not None:
@@ -165,7 +251,7 @@ def _port_types(soap: bool, http: list[str]) -> list[str]:
     lines = []
     for kind, msg in ([("Soap", "Soap")] if soap else []) + [(k, k) for k in http]:
         lines.append(f'  <wsdl:portType name="Soap{kind}">')
-        for op in OPERATIONS.values():
+        for op in OPERATIONS.values() if kind == "Soap" else _http_operations():
             lines.append(f'    <wsdl:operation name="{op.name}">')
             lines.append(f'      <wsdl:input message="tns:{op.name}{msg}In" />')
             lines.append(f'      <wsdl:output message="tns:{op.name}{msg}Out" />')
@@ -201,7 +287,7 @@ def _http_binding(kind: str, verb: str) -> list[str]:
         if verb == "GET"
         else '<mime:content type="application/x-www-form-urlencoded" />'
     )
-    for op in OPERATIONS.values():
+    for op in _http_operations():
         lines += [
             f'    <wsdl:operation name="{op.name}">',
             f'      <http:operation location="/{op.name}" />',
@@ -217,7 +303,9 @@ def build_wsdl(location: str, enabled: Collection[Protocol]) -> bytes:
     """The WSDL for the protocols in ``enabled``, with ports at ``location``."""
     soap = Protocol.SOAP11 in enabled or Protocol.SOAP12 in enabled
     http = [_HTTP[p][0] for p in (Protocol.HTTP_GET, Protocol.HTTP_POST) if p in enabled]
-    lines = [_HEAD, "  <wsdl:types>", *_schema(bool(http)), "  </wsdl:types>"]
+    abstract = f'xmlns:s2="{_ABSTRACT_NS}" ' if _uses_string_arrays(bool(http)) else ""
+    head = _HEAD.replace("{abstract}", abstract)
+    lines = [head, "  <wsdl:types>", *_schema(bool(http)), "  </wsdl:types>"]
     lines += _messages(soap, http)
     lines += _port_types(soap, http)
     ports = []

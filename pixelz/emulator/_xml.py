@@ -17,7 +17,7 @@ import attrs
 from lxml import etree
 
 from pixelz._envelope import SOAP11_NS, XSD_NS, XSI_NS
-from pixelz._operations import NAMESPACE, Operation, Record, Result, WireType
+from pixelz._operations import NAMESPACE, STRING, Operation, Record, Result, WireType
 
 __all__ = [
     "DECLARATION",
@@ -144,12 +144,23 @@ def record_element(record: Record, obj: Any, nil_style: NilStyle) -> Element:
     return _members(record.element, record.fields, obj, nil_style)
 
 
+def _status_children(result: Result, value: Any, nil_style: NilStyle) -> tuple[Element, ...]:
+    """The ``ErrorCode`` and ``Message`` a write result declares, from the value's keys of
+    those names (null, so left out, when the call succeeded)."""
+    found = (value_element(name, STRING, _get(value, name), nil_style)
+             for name in result.status_members)
+    return tuple(child for child in found if child is not None)
+
+
 def result_children(result: Result | None, value: Any, nil_style: NilStyle) -> tuple[Element, ...]:
     """What goes inside ``{Op}Result`` (or the GET/POST root) for a handler's value."""
-    if result is None or result.record is None:
+    if result is None:
         return ()
+    if result.record is None:
+        return _status_children(result, value, nil_style)
     if result.inline:
-        return record_element(result.record, value, nil_style).children
+        record = record_element(result.record, value, nil_style)
+        return record.children + _status_children(result, value, nil_style)
     if result.many:
         children = tuple(
             Element(result.record.element, NIL) if item is None

@@ -16,8 +16,9 @@ from typing import Any, Generic, Literal, TypeVar, overload
 import attrs
 
 from pixelz.emulator._faults import ErrorStyle
+from pixelz.emulator._state import ServiceState
 from pixelz.emulator._xml import NilStyle
-from pixelz.emulator.dataset import Record, generate_dataset
+from pixelz.emulator.dataset import Account, Record, generate_account, generate_dataset
 from pixelz.models import Protocol
 
 __all__ = [
@@ -65,6 +66,14 @@ def _dataset(value: Iterable[Record]) -> tuple[Record, ...]:
     return tuple(value)
 
 
+def _default_account(settings: Settings) -> Account:
+    return generate_account(settings.dataset)
+
+
+def _fresh_state(settings: Settings) -> ServiceState:
+    return ServiceState(settings.dataset, settings.account)
+
+
 @attrs.frozen(slots=True)
 class Settings:
     """One consistent view of every knob; see :class:`EmulatorConfig` for their meaning."""
@@ -95,9 +104,16 @@ class Settings:
     )
     corrupt_remaining: int | None = None
     corrupt_rate: float = attrs.field(default=1.0, converter=float, validator=_rate)
+    account: Account = attrs.field(
+        default=attrs.Factory(_default_account, takes_self=True), repr=False
+    )
+    # Not a knob: the running account, made fresh from ``dataset`` and ``account``.
+    state: ServiceState = attrs.field(
+        default=attrs.Factory(_fresh_state, takes_self=True), eq=False, repr=False
+    )
 
 
-_KNOBS = frozenset(a.name for a in attrs.fields(Settings))
+_KNOBS = frozenset(a.name for a in attrs.fields(Settings)) - {"state"}
 
 
 class _Knob(Generic[T]):
@@ -124,7 +140,11 @@ class EmulatorConfig:
     """The emulator's mutable, thread-safe knobs.
 
     ``contact_email`` / ``contact_api_key``: accepted credentials (email case-insensitive).
-    ``dataset``: the records served. ``enabled_protocols``: the others answer as a server
+    ``dataset``: the images the account starts with. ``account``: its contact, templates and
+    invoices (default: :func:`~pixelz.emulator.dataset.generate_account` of the data set).
+    Submissions, deletes, rejects, EditContact and AddTemplate change the running
+    :attr:`state`, which starts again from ``dataset`` and ``account`` whenever either is
+    set and on :meth:`reset`. ``enabled_protocols``: the others answer as a server
     whose configuration removed them. ``blocked_protocols``: answered by a WAF-style 403 page.
     ``latency``: seconds added to every request. ``fail_rate``: share of protocol requests
     answered 503 with ``Retry-After: retry_after``. ``errors``: ``"remote"`` (messages only)
@@ -138,6 +158,7 @@ class EmulatorConfig:
     contact_email = _Knob[str]()
     contact_api_key = _Knob[str]()
     dataset = _Knob[tuple[Record, ...]]()
+    account = _Knob[Account]()
     enabled_protocols = _Knob[frozenset[Protocol]]()
     blocked_protocols = _Knob[frozenset[Protocol]]()
     latency = _Knob[float]()
@@ -164,14 +185,24 @@ class EmulatorConfig:
         if unknown:
             raise TypeError(f"unknown emulator knob(s): {', '.join(sorted(unknown))}")
 
+    @property
+    def state(self) -> ServiceState:
+        """The account as the web methods have left it (images, contact, templates)."""
+        return self.settings.state
+
     def update(self, **knobs: Any) -> None:
-        """Change several knobs at once, atomically."""
+        """Change several knobs at once, atomically; a new ``dataset`` or ``account``
+        starts the account's state again from them."""
         self._check(knobs)
         with self._lock:
-            self.settings = attrs.evolve(self.settings, **knobs)
+            settings = attrs.evolve(self.settings, **knobs)
+            if "dataset" in knobs or "account" in knobs:
+                settings = attrs.evolve(settings, state=_fresh_state(settings))
+            self.settings = settings
 
     def reset(self) -> None:
-        """Back to the knobs given at construction, with a fresh RNG."""
+        """Back to the knobs given at construction and the account's first state, with a
+        fresh RNG."""
         with self._lock:
             self.settings = Settings(**self._defaults)
             self._rng = random.Random(self._seed)

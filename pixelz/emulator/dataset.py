@@ -10,9 +10,11 @@ Two named sets (:data:`DATASETS`):
   ``pixelz emulator``: an account as a person expects to see it, with readable SKUs, a few
   products, recent upload days, work in progress and a few nil or empty fields.
 
-Records carry the wire names of ``pixelz._operations.RECORD_FIELDS`` plus the two server-side
-fields the list semantics need (``Id`` and ``CreatedDate``), so the serializer can read a field
-by its wire name and both servers can load the very same file.
+Records carry the wire names of the ``ImageStatus`` record plus the two server-side fields the
+list semantics need (``Id`` and ``CreatedDate``), so the serializer can read a field by its wire
+name and both servers can load the very same file. The rest of the account (the contact, the
+templates, the invoices: :class:`Account`) has its own JSON form, the one of
+``tests/reference_asmx/account.json`` (schema in ``tests/reference_asmx/make_dataset.py``).
 
 The hard-case generator mixes realistic variety (known and unknown statuses, several products,
 dates over 2026 with shared days) with the hard text cases a parser must survive: XML specials,
@@ -25,11 +27,14 @@ the seed.
 from __future__ import annotations
 
 import datetime
+import decimal
 import functools
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -38,10 +43,17 @@ __all__ = [
     "DATASETS",
     "HARD_CASES",
     "STATUS_NAMES",
+    "Account",
+    "ContactRecord",
+    "InvoiceRecord",
     "Record",
     "demo_dataset",
+    "TemplateRecord",
+    "dump_account_json",
     "dump_json",
+    "generate_account",
     "generate_dataset",
+    "load_account_json",
     "load_json",
 ]
 
@@ -304,3 +316,238 @@ def load_json(text: str) -> tuple[Record, ...]:
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"dataset record {index}: {exc!r}") from None
     return tuple(records)
+
+
+# -- the rest of the account: contact, templates, invoices --------------------------------------
+
+
+@attrs.frozen(slots=True)
+class ContactRecord:
+    """The account's contact as stored; the email shown is the accepted contact email."""
+
+    ContactPerson: str | None
+    ContactCompany: str | None
+    ContactDaysOfCredit: int
+    ContactAccountBalance: decimal.Decimal | None
+    Currency: str | None
+    NumberOfTrialImages: int
+
+
+@attrs.frozen(slots=True)
+class TemplateRecord:
+    """One template: the fields of GetTemplates' ``Template`` then of GetTemplateSpec's
+    (``Id`` and ``Name`` are ``TemplateId`` and ``TemplateName``; ``Price`` and ``Currency``
+    make the ``<Price Currency="...">`` element)."""
+
+    TemplateId: int
+    ContactId: int
+    TemplateName: str | None
+    Prices: str | None
+    IsCombinedImages: bool
+    TemplateLabelId: int
+    IsRecreateDetail: bool
+    ColorAdjustment: bool
+    ColorAdjustmentSetting: str | None
+    ColorAdjustmentComment: str | None
+    ColorMatching: bool
+    ColorMatchingSetting: str | None
+    Price: decimal.Decimal | None
+    Currency: str | None
+    CreatedDate: str | None
+    ModifiedDate: str | None
+    IsDeleted: bool
+    OutputFormat: str | None
+    DeliveryTimeInHours: int
+    BackgroundType: int
+    BackgroundColor: str | None
+    BackgroundVerticalGradientColor: str | None
+    ResizeType: int
+    ResizeUnit: int
+    ResizeWidth: int
+    ResizeHeight: int
+    ResizeMaxSize: int
+    ResizeMinSize: int
+    MarginType: int
+    MarginTop: int
+    MarginBottom: int
+    MarginLeft: int
+    MarginRight: int
+
+
+@attrs.frozen(slots=True)
+class InvoiceRecord:
+    """One invoice; its PaymentUrl and InvoiceUrl are made from the id when served."""
+
+    InvoiceId: str
+    CreatedDate: datetime.date
+    AmountDue: str | None
+    IsPaid: bool
+
+
+@attrs.frozen(slots=True)
+class Account:
+    """Everything but the images: the state GetContactDetailed, GetTemplates,
+    GetTemplateSpec and GetInvoiceList read (and EditContact and AddTemplate change)."""
+
+    contact: ContactRecord
+    templates: tuple[TemplateRecord, ...]
+    invoices: tuple[InvoiceRecord, ...]
+
+
+# The JSON value kind of every field, for strict loading.
+_KINDS: dict[type, dict[str, str]] = {
+    ContactRecord: {
+        "ContactPerson": "text", "ContactCompany": "text", "ContactDaysOfCredit": "int",
+        "ContactAccountBalance": "decimal", "Currency": "text", "NumberOfTrialImages": "int",
+    },
+    TemplateRecord: {
+        f.name: {"int": "int", "bool": "bool", "decimal.Decimal | None": "decimal"}.get(
+            str(f.type), "text")
+        for f in attrs.fields(TemplateRecord)
+    },
+    InvoiceRecord: {"InvoiceId": "text", "CreatedDate": "date", "AmountDue": "text",
+                    "IsPaid": "bool"},
+}  # fmt: skip
+
+_TEMPLATE_DEFAULTS: dict[str, Any] = {
+    "ContactId": 7, "Prices": None, "IsCombinedImages": False, "TemplateLabelId": 0,
+    "IsRecreateDetail": False, "ColorAdjustment": False, "ColorAdjustmentSetting": None,
+    "ColorAdjustmentComment": None, "ColorMatching": False, "ColorMatchingSetting": None,
+    "Price": None, "Currency": "USD", "ModifiedDate": None, "IsDeleted": False,
+    "BackgroundType": 0, "BackgroundColor": None, "BackgroundVerticalGradientColor": None,
+    "ResizeType": 0, "ResizeUnit": 0, "ResizeWidth": 0, "ResizeHeight": 0, "ResizeMaxSize": 0,
+    "ResizeMinSize": 0, "MarginType": 0, "MarginTop": 0, "MarginBottom": 0, "MarginLeft": 0,
+    "MarginRight": 0,
+}  # fmt: skip
+
+# The seeded templates: text with XML specials, an empty and a null string, non-ASCII, a
+# price with a trailing zero, a null price, an Int32.MaxValue.
+_TEMPLATES: tuple[dict[str, Any], ...] = (
+    {"TemplateId": 101, "TemplateName": "White background", "Prices": "1.45 USD & <extra>",
+     "Price": decimal.Decimal("1.450"), "CreatedDate": "2026-01-05",
+     "ModifiedDate": "2026-02-01", "OutputFormat": "JPG", "DeliveryTimeInHours": 24,
+     "BackgroundType": 1, "BackgroundColor": "#FFFFFF", "ResizeType": 1, "ResizeUnit": 1,
+     "ResizeWidth": 2000, "ResizeHeight": 2000, "MarginType": 1, "MarginTop": 5,
+     "MarginBottom": 5, "MarginLeft": 3, "MarginRight": 3},
+    {"TemplateId": 102, "TemplateName": "Transparent PNG", "Prices": "",
+     "Price": decimal.Decimal("0.95"), "CreatedDate": "2026-03-10", "OutputFormat": "PNG",
+     "DeliveryTimeInHours": 48, "ColorAdjustment": True,
+     "ColorAdjustmentSetting": "brightness+5", "ColorAdjustmentComment": "",
+     "ResizeMaxSize": 2**31 - 1},
+    {"TemplateId": 103, "TemplateName": "Ghost mannequin \u2013 caf\u00e9", "Currency": None,
+     "CreatedDate": "2026-06-30", "ModifiedDate": "2026-07-01", "OutputFormat": "TIF",
+     "DeliveryTimeInHours": 72, "BackgroundType": 2, "BackgroundColor": "#F0F0F0",
+     "BackgroundVerticalGradientColor": "#E0E0E0", "IsCombinedImages": True,
+     "TemplateLabelId": 3, "IsRecreateDetail": True, "ColorMatching": True,
+     "ColorMatchingSetting": "match to reference", "MarginType": 2, "MarginTop": 10},
+)  # fmt: skip
+
+INVOICE_COUNT = 25
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+
+
+def template_record(**fields: Any) -> TemplateRecord:
+    """A template with every field not given at its default (ContactId 7, zeros, nulls)."""
+    return TemplateRecord(**{**_TEMPLATE_DEFAULTS, **fields})
+
+
+@functools.lru_cache(maxsize=8)
+def _generate_account(first: datetime.date, last: datetime.date, seed: int) -> Account:
+    rng = random.Random(f"account:{seed}")
+    span = (last - first).days
+    invoices = [
+        InvoiceRecord(
+            InvoiceId=f"INV-2026-{n:03d}",
+            CreatedDate=first + datetime.timedelta(days=span * (n - 1) // (INVOICE_COUNT - 1)),
+            AmountDue="49.90" if n == 10 else f"{rng.randrange(100, 50000) / 100:.2f}",
+            IsPaid=n % 2 == 1,
+        )
+        for n in range(1, INVOICE_COUNT + 1)
+    ]
+    # Ties on CreatedDate (ordered by id) and ids out of date order.
+    for n in (13, 14):
+        invoices[n] = attrs.evolve(invoices[n], CreatedDate=invoices[12].CreatedDate)
+    invoices[24] = attrs.evolve(invoices[24], CreatedDate=invoices[0].CreatedDate)
+    rng.shuffle(invoices)
+    contact = ContactRecord(
+        ContactPerson="Dana Reviewer",
+        ContactCompany="Example Imaging Ltd",
+        ContactDaysOfCredit=30,
+        ContactAccountBalance=decimal.Decimal("125.50"),
+        Currency="USD",
+        NumberOfTrialImages=5,
+    )
+    return Account(contact, tuple(template_record(**t) for t in _TEMPLATES), tuple(invoices))
+
+
+def generate_account(records: Sequence[Record] = (), seed: int = 0) -> Account:
+    """The default contact, the three seeded templates (101, 102, 103) and 25 invoices
+    spread over the records' date range (2026 when there are none)."""
+    dates = [r.CreatedDate for r in records]
+    first = min(dates, default=datetime.date(2026, 1, 1))
+    last = max(dates, default=datetime.date(2026, 12, 31))
+    return _generate_account(first, last, seed)
+
+
+def _to_json(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        if isinstance(value, decimal.Decimal):
+            value = format(value, "f")
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        out[field.name] = value
+    return out
+
+
+def dump_account_json(account: Account) -> str:
+    """The account in the JSON form of ``tests/reference_asmx/account.json``."""
+    data = {
+        "contact": _to_json(account.contact),
+        "templates": [_to_json(t) for t in account.templates],
+        "invoices": [_to_json(i) for i in account.invoices],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _from_json(cls: type[Any], item: Any) -> Any:
+    if not isinstance(item, dict):
+        raise TypeError(f"a {cls.__name__} must be an object")
+    values: dict[str, Any] = {}
+    for name, kind in _KINDS[cls].items():
+        value = item.get(name)
+        if kind == "int":
+            values[name] = _integer(item, name)
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be a boolean")
+            values[name] = value
+        elif kind == "date":
+            values[name] = datetime.date.fromisoformat(str(item[name]))
+        elif value is None:
+            values[name] = None
+        elif not isinstance(value, str):
+            raise TypeError(f"{name} must be a string or null")
+        elif kind == "decimal":  # digits and a point, as decimal.Parse(AllowDecimalPoint)
+            if not _DECIMAL.fullmatch(value):
+                raise ValueError(f"{name} must be a decimal number")
+            values[name] = decimal.Decimal(value)
+        else:
+            values[name] = value
+    return cls(**values)
+
+
+def load_account_json(text: str) -> Account:
+    """Parse the account JSON (``{"contact": {...}, "templates": [...], "invoices": [...]}``);
+    raises ``ValueError`` naming what is wrong."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("account JSON must be an object")
+    try:
+        contact = _from_json(ContactRecord, data["contact"])
+        templates = tuple(_from_json(TemplateRecord, t) for t in data["templates"])
+        invoices = tuple(_from_json(InvoiceRecord, i) for i in data["invoices"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"account JSON: {exc!r}") from None
+    return Account(contact, templates, invoices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -13,14 +14,25 @@ from pixelz.models import Protocol
 
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
+DEFAULT_ITEMS = {"int": "1", "string": "s"}
 
 
-def envelope(protocol: Protocol, op: str, values: dict[str, str | None]) -> bytes:
+Value = str | list[str] | None  # a list: an array's items (SOAP) or repeated fields (GET/POST)
+
+
+def _element(op: str, name: str, value: Value) -> str:
+    if value is None:
+        return f'<{name} xsi:nil="true" />'
+    if isinstance(value, list):
+        param = next(p for p in OPERATIONS[op].params if p.wire == name)
+        item = param.type.item_element
+        return f"<{name}>" + "".join(f"<{item}>{escape(v)}</{item}>" for v in value) + f"</{name}>"
+    return f"<{name}>{escape(value)}</{name}>"
+
+
+def envelope(protocol: Protocol, op: str, values: dict[str, Value]) -> bytes:
     ns = SOAP11_NS if protocol is Protocol.SOAP11 else SOAP12_NS
-    params = "".join(
-        f'<{k} xsi:nil="true" />' if v is None else f"<{k}>{escape(v)}</{k}>"
-        for k, v in values.items()
-    )
+    params = "".join(_element(op, k, v) for k, v in values.items())
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -29,9 +41,14 @@ def envelope(protocol: Protocol, op: str, values: dict[str, str | None]) -> byte
     ).encode()
 
 
-def full_values(op: str, **values: str | None) -> dict[str, str | None]:
-    """Every parameter of ``op`` (demo credentials, others empty), overridden by ``values``."""
-    out: dict[str, str | None] = dict.fromkeys(OPERATIONS[op].parameters, "")
+def full_values(op: str, **values: Value) -> dict[str, Value]:
+    """Every parameter of ``op`` (demo credentials, others empty), overridden by ``values``;
+    an array parameter not given holds one item (GET/POST cannot send an empty one)."""
+    out: dict[str, Value] = {
+        p.wire: ([DEFAULT_ITEMS[p.type.item_element]] if p.type.item_element in DEFAULT_ITEMS
+                 else []) if p.type.is_array else ""
+        for p in OPERATIONS[op].params
+    }
     out.update(contactEmail=DEMO_CONTACT_EMAIL, contactAPIkey=DEMO_CONTACT_API_KEY)
     out.update(values)
     return out
@@ -58,7 +75,15 @@ def request(
         return client.post(
             base, content=envelope(protocol, op, vals), headers={"Content-Type": ctype}
         )
-    form = {k: "" if v is None else v for k, v in vals.items()}
+    form = [
+        (k, item)
+        for k, v in vals.items()
+        for item in (v if isinstance(v, list) else ["" if v is None else v])
+    ]
     if protocol is Protocol.HTTP_POST:
-        return client.post(f"{base}/{op}", data=form)
+        return client.post(
+            f"{base}/{op}",
+            content=urllib.parse.urlencode(form).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
     return client.get(f"{base}/{op}", params=form)

@@ -11,23 +11,30 @@ import re
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
 
 import httpx
 import lxml.html
 import pytest
 from lxml import etree
 
-from pixelz import ImageStatus
 from pixelz._envelope import SOAP11_NS, SOAP12_NS, build_envelope
-from pixelz._operations import IMAGE_STATUS, NAMESPACE, OPERATIONS, Call
+from pixelz._operations import IMAGE_STATUS, NAMESPACE, OPERATIONS, Call, Operation, WireType
 from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, Emulator
-from pixelz.emulator._help import TEST_FORM_UNAVAILABLE, render, request_sample
+from pixelz.emulator._help import (
+    TEST_FORM_PRIMITIVES_ONLY,
+    TEST_FORM_UNAVAILABLE,
+    render,
+    request_sample,
+)
 from pixelz.models import Protocol
 from pixelz.transports import default_transport
 
 from ._helpers import request
 
 HOST = "emulator"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 BASE = f"http://{HOST}/soap.asmx"
 TITLES = {
     "SOAP 1.1": Protocol.SOAP11,
@@ -37,8 +44,11 @@ TITLES = {
 }
 ORDER = list(TITLES.values())  # .NET's section order (GET before POST)
 TICKET = uuid.UUID("6f1c0b5e-8d3a-4c2b-9e7f-0123456789ab")
-# What each placeholder stands for, to read a sample as a real answer.
-TYPED = {"guid": str(TICKET), "int": "80", "boolean": "true", "string": "s"}
+# What each placeholder stands for, to read a sample as a real answer, and as the SDK reads it.
+TYPED = {"guid": str(TICKET), "int": "80", "boolean": "true", "string": "s", "decimal": "12.50"}
+READ = {"guid": TICKET, "int": 80, "boolean": True, "string": "s", "decimal": Decimal("12.50")}
+# (operation, protocol) for every protocol that can carry the operation.
+CARRIED = [(op, p) for op in OPERATIONS for p in ORDER if p in OPERATIONS[op].protocols]
 
 
 def page(client: httpx.Client, query: str = "") -> lxml.html.HtmlElement:
@@ -87,9 +97,30 @@ def leaf_texts(root: etree._Element) -> list[str | None]:
     return [el.text for el in root.iter() if len(el) == 0]
 
 
-def full_call(operation: str, value: str) -> Call:
+def sample_value(type_: WireType, value: str | None) -> Any:
+    """A wire value shaped like the help page's sample: two items per array, every member
+    of a complex value; leaves are ``value``, or (None) the placeholder, the type name."""
+    if type_.item is not None:
+        return (sample_value(type_.item, value),) * 2
+    if type_.members:
+        return tuple(sample_value(m.type, value) for m in type_.members)
+    return type_.name if value is None else value
+
+
+def leaves(value: Any) -> list[str]:
+    if isinstance(value, tuple):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
+
+
+def full_call(operation: str, value: str | None) -> Call:
     op = OPERATIONS[operation]
-    return Call(op, tuple(value for _ in op.parameters))
+    return Call(op, tuple(sample_value(p.type, value) for p in op.params))
+
+
+def primitive(op: Operation) -> bool:
+    """Whether the help page offers a test form: one text box per parameter."""
+    return not any(p.type.is_array or p.type.is_complex for p in op.params)
 
 
 @pytest.fixture
@@ -140,8 +171,20 @@ def test_links_lead_to_operation_pages(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_operation_page_structure(client: httpx.Client, operation: str) -> None:
+    op = OPERATIONS[operation]
     doc = page(client, f"op={operation}")
-    assert [h.text for h in doc.xpath("//h3")] == ["Test", *TITLES]
+    carried = [title for title, protocol in TITLES.items() if protocol in op.protocols]
+    assert [h.text for h in doc.xpath("//h3")] == ["Test", *carried]
+    for title in carried:
+        assert (
+            f"The following is a sample {title} request and response.  The placeholders shown "
+            "need to be replaced with actual values." in doc.text_content()
+        )
+    if not primitive(op):
+        assert doc.xpath("//form") == []
+        text = " ".join(doc.text_content().split())
+        assert f"Test {TEST_FORM_PRIMITIVES_ONLY} SOAP 1.1" in text
+        return
     form = doc.xpath("//form")[0]
     assert form.get("method") == "POST"
     assert form.get("action") == f"{BASE}/{operation}"
@@ -149,11 +192,33 @@ def test_operation_page_structure(client: httpx.Client, operation: str) -> None:
     assert names == list(OPERATIONS[operation].parameters)
     assert form.xpath(".//input[@type='submit']/@value") == ["Invoke"]
     assert "To test the operation using the HTTP POST protocol" in doc.text_content()
-    for title in TITLES:
-        assert (
-            f"The following is a sample {title} request and response.  The placeholders shown "
-            "need to be replaced with actual values." in doc.text_content()
-        )
+
+
+def test_a_method_with_a_complex_parameter_is_documented_for_soap_only(
+    client: httpx.Client,
+) -> None:
+    doc = page(client, "op=AddImageToQueue")
+    text = " ".join(doc.text_content().split())
+    assert "The test form is only available for methods with primitive types as parameters." in text
+    assert list(sections(doc)) == [Protocol.SOAP11, Protocol.SOAP12]
+    request_text = sections(doc)[Protocol.SOAP11][0]
+    assert "<colorChangeRequestMarkers>" in request_text
+    assert "<MarkerInfo>" in request_text and "<X>int</X>" in request_text
+
+
+def test_array_parameters_are_repeated_fields_on_get_and_post(client: httpx.Client) -> None:
+    doc = page(client, "op=AddStackImageToQueue")
+    assert doc.xpath("//form") == []  # no text box can hold an array
+    assert list(sections(doc)) == ORDER
+    get_request = sections(doc)[Protocol.HTTP_GET][0]
+    assert "&colorwayIds=int&colorwayIds=int HTTP/1.1" in get_request
+
+
+def test_a_value_with_an_attribute_shows_it(client: httpx.Client) -> None:
+    response = sections(page(client, "op=GetContactDetailed"))[Protocol.HTTP_GET][1]
+    assert '<ContactAccountBalance Currency="string">decimal</ContactAccountBalance>' in response
+    response = sections(page(client, "op=GetTemplateSpec"))[Protocol.SOAP12][1]
+    assert '<Price Currency="string">decimal</Price>' in response
 
 
 @pytest.mark.parametrize(
@@ -165,9 +230,9 @@ def test_only_enabled_protocols_are_documented(
 ) -> None:
     enabled = [p for p in ORDER if p not in disabled]
     client = client_for(enabled_protocols=enabled)
-    for operation in OPERATIONS:
+    for operation, op in OPERATIONS.items():
         doc = page(client, f"op={operation}")
-        assert list(sections(doc)) == enabled
+        assert list(sections(doc)) == [p for p in enabled if p in op.protocols]
         wsdl = client.get("/soap.asmx?WSDL").text  # the page and the WSDL agree
         for protocol in Protocol:
             binding = {
@@ -202,9 +267,9 @@ def test_soap_request_sample_has_the_envelope_builders_shape(
     shown = etree.fromstring(body.encode())
     sent = etree.fromstring(built)
     assert shape(shown) == shape(sent)  # same elements, names, namespaces, order
-    params = OPERATIONS[operation].parameters
-    assert leaf_texts(shown) == ["string"] * len(params)  # placeholders where values go
-    assert leaf_texts(sent) == ["v"] * len(params)
+    placeholders = leaves(full_call(operation, None).values)
+    assert leaf_texts(shown) == placeholders  # the type names where values go
+    assert leaf_texts(sent) == ["v"] * len(placeholders)
     # The same prefixes and namespace declarations, in the same order, as written.
     start = re.compile(r"<(\w+:Envelope[^>]*)>")
     assert start.search(body)[1] == start.search(built.decode())[1]  # type: ignore[index]
@@ -212,14 +277,13 @@ def test_soap_request_sample_has_the_envelope_builders_shape(
     assert render(request_sample(OPERATIONS[operation], protocol), markup=False) == body
 
 
-@pytest.mark.parametrize("protocol", list(Protocol))
-@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize(("operation", "protocol"), CARRIED)
 def test_request_sample_matches_the_transport(
     client: httpx.Client, operation: str, protocol: Protocol
 ) -> None:
     sample = sections(page(client, f"op={operation}"))[protocol][0]
     first, headers, body = split_http(sample)
-    call = full_call(operation, "string")
+    call = full_call(operation, None)
     sent = default_transport(protocol).build_request(call, httpx.URL(BASE))
     method, target, version = first.split(" ")
     assert (method, version) == (sent.method, "HTTP/1.1")
@@ -248,14 +312,32 @@ def test_request_sample_matches_the_transport(
 
 
 def typed(sample_body: str) -> bytes:
-    """A response sample with its placeholders replaced by values of their types."""
+    """A response sample with its placeholders replaced by values of their types (a
+    write result's ErrorCode by "NoError": any other code is an error)."""
+    sample_body = sample_body.replace(
+        "<ErrorCode>string</ErrorCode>", "<ErrorCode>NoError</ErrorCode>"
+    )
     return re.sub(
-        r">(guid|int|boolean|string)<", lambda m: f">{TYPED[m[1]]}<", sample_body
+        r">(guid|int|boolean|string|decimal)<", lambda m: f">{TYPED[m[1]]}<", sample_body
     ).encode()
 
 
-@pytest.mark.parametrize("protocol", list(Protocol))
-@pytest.mark.parametrize("operation", list(OPERATIONS))
+def expected_fields(operation: str) -> list[Any]:
+    """Each field of the operation's record as the SDK reads it from the typed sample."""
+    record = OPERATIONS[operation].result.record  # type: ignore[union-attr]
+    assert record is not None
+    out: list[Any] = []
+    for field in record.fields:
+        if field.xml_attribute is not None:
+            out.append("string")  # an attribute keeps its placeholder
+        elif field.type.item is not None:
+            out.append((READ[field.type.item.name],) * 2)
+        else:
+            out.append(READ[field.type.name])
+    return out
+
+
+@pytest.mark.parametrize(("operation", "protocol"), CARRIED)
 def test_response_sample_is_read_by_the_sdk_parser(
     client: httpx.Client, operation: str, protocol: Protocol
 ) -> None:
@@ -267,54 +349,78 @@ def test_response_sample_is_read_by_the_sdk_parser(
         200, headers={"Content-Type": headers["Content-Type"]}, content=typed(body)
     )
     result = default_transport(protocol).parse_response(full_call(operation, "x"), response)
+    spec = OPERATIONS[operation].result
+    assert spec is not None
+    if spec.record is None:  # a write that reports nothing but success
+        assert result is None
+        return
     # The nil second item of a list is dropped; every field is read from its placeholder.
-    records = result if OPERATIONS[operation].result.many else (result,)
-    assert records == (
-        ImageStatus(
-            image_ticket=TICKET,
-            customer_image_id="s",
-            product_id="s",
-            status_name="s",
-            status_id=80,
-            is_paid=True,
-            thumbnail_image_url="s",
-            final_image_urls=("s", "s"),
-        ),
+    records = result if spec.many else (result,)
+    assert len(records) == 1
+    assert [getattr(records[0], f.attribute) for f in spec.record.fields] == expected_fields(
+        operation
     )
 
 
-@pytest.mark.parametrize("protocol", list(Protocol))
-@pytest.mark.parametrize("operation", list(OPERATIONS))
+# One call per operation that answers with every field set (nil style: null ones written).
+FULL_ANSWERS: dict[str, Callable[[Emulator], dict[str, Any]]] = {
+    "GetImagesList": lambda emu: {"imagesPerPage": "100"},
+    "GetImageStatus": lambda emu: {"imageTicket": str(emu.dataset[0].ImageTicket)},
+    "DeleteImageFromQueue": lambda emu: {
+        "imageTicket": str(next(r.ImageTicket for r in emu.dataset if r.StatusId == 10))
+    },
+    "RejectProcessedImage": lambda emu: {
+        "imageTicket": str(next(r.ImageTicket for r in emu.dataset if r.StatusId == 80)),
+        "comment": "again",
+    },
+    "GetTemplateSpec": lambda emu: {"templateId": "101"},
+    "AddTemplate": lambda emu: {"templateName": "t", "templateOutputFormat": "png"},
+    **{
+        name: lambda emu: {
+            "developerAPIkey": "k", "applicationCode": "a", "templateId": "101",
+            "imageURL": "https://example.com/i.jpg", "customerImageId": "c-1",
+        }
+        for name in ("WhiteGloveService", "AddPartnerImageToQueue", "AddImageToQueue",
+                     "AddImageWithInstructionToQueue", "AddStackImageToQueue")
+    },
+}  # fmt: skip
+
+
+def element_paths(root: etree._Element) -> set[tuple[str, ...]]:
+    """Every element's path of local names from the root (items of a list collapse)."""
+    out: set[tuple[str, ...]] = set()
+
+    def walk(el: etree._Element, path: tuple[str, ...]) -> None:
+        here = (*path, etree.QName(el).localname)
+        out.add(here)
+        for child in el:
+            walk(child, here)
+
+    walk(root, ())
+    return out
+
+
+@pytest.mark.parametrize(("operation", "protocol"), CARRIED)
 def test_response_sample_has_the_emulators_answer_shape(operation: str, protocol: Protocol) -> None:
-    """The documented answer and the real one (nil style, a record with every field set)."""
+    """The documented answer and the real one (nil style: every element written), element
+    for element up from the SOAP body or the GET/POST root."""
     emu = Emulator(images=60, nil_style="nil")
-    full = next(
-        r
-        for r in emu.dataset
-        if all(getattr(r, f.wire) is not None for f in IMAGE_STATUS.fields)
-        and len(r.FinalImagesURL or ()) == 2
-    )
     transport = httpx.WSGITransport(app=emu.wsgi_app)
     with httpx.Client(transport=transport, base_url=f"http://{HOST}") as client:
         _, headers, body = split_http(sections(page(client, f"op={operation}"))[protocol][1])
-        if operation == "GetImageStatus":
-            answer = request(client, protocol, operation, imageTicket=str(full.ImageTicket))
-        else:
-            answer = request(client, protocol, operation, imagesPerPage="100")
-    assert answer.status_code == 200
+        values = FULL_ANSWERS.get(operation, lambda emu: {})(emu)
+        answer = request(client, protocol, operation, **values)
+    assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == headers["Content-Type"]
     shown = etree.fromstring(body.encode())
     # recover: the data set holds control characters, which ASMX writes as &#x1; references
     real = etree.fromstring(answer.content, etree.XMLParser(recover=True))
-    record = f"{{{NAMESPACE}}}{IMAGE_STATUS.element}"
-    ticket = f"{{{NAMESPACE}}}ImageTicket"
-    real_record = next(r for r in real.iter(record) if r.findtext(ticket) == str(full.ImageTicket))
-    shown_record = next(shown.iter(record))
-    assert shape(shown_record) == shape(real_record)
-    # Above the records: the same path of elements up to the same root.
-    assert [el.tag for el in shown_record.iterancestors()] == [
-        el.tag for el in real_record.iterancestors()
-    ]
+    assert element_paths(shown) == element_paths(real)
+    shown_attributes = {(etree.QName(e).localname, tuple(e.attrib)) for e in shown.iter()
+                        if e.attrib and not e.get(f"{{{XSI}}}nil")}
+    real_attributes = {(etree.QName(e).localname, tuple(e.attrib)) for e in real.iter()
+                       if e.attrib and not e.get(f"{{{XSI}}}nil")}
+    assert shown_attributes <= real_attributes
 
 
 def test_nillable_placeholders_follow_the_xsd_types(client: httpx.Client) -> None:

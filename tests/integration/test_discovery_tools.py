@@ -9,12 +9,17 @@ Given ``http://HOST/soap.asmx`` these tools read the help page, follow its
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import httpx
 from lxml import etree
+
+from pixelz._operations import OPERATIONS
+from pixelz.emulator import serve
 
 from .._ci import unavailable
 from . import _reference as ref
@@ -100,6 +105,9 @@ def test_wsdl_writes_a_proxy_that_works(emulator_server: str, tmp_path: Path) ->
         "public ImageStatusResponse GetImageStatus(string contactEmail, string contactAPIkey, ",
     ):
         assert line in source
+    # Every operation is a method of the proxy, in the order of the service description.
+    methods = re.findall(r"\n    public (\w+(?:\[\])?) (\w+)\(", source)
+    assert [name for _, name in methods if not name.endswith("Async")] == list(OPERATIONS)
 
     (tmp_path / "Program.cs").write_text(CLIENT % {"email": ref.EMAIL, "key": ref.API_KEY})
     built = _run(
@@ -116,4 +124,80 @@ def test_wsdl_writes_a_proxy_that_works(emulator_server: str, tmp_path: Path) ->
         *(f"{r['ImageTicket']} {r['StatusId']}" for r in records[:3]),
         dup["ImageTicket"],
         "Client: Invalid contact email or API key",
+    ]
+
+
+ACCOUNT_CLIENT = """
+using System;
+using System.Web.Services.Protocols;
+
+static class Program
+{
+    static void Main()
+    {
+        var service = new Soap();
+        string e = "%(email)s", k = "%(key)s";
+        var contact = service.GetContactDetailed(e, k).Contact;
+        Console.WriteLine(contact.ContactPerson + " " + contact.ContactAccountBalance.Value + " "
+            + contact.ContactAccountBalance.Currency);
+        var spec = service.GetTemplateSpec(e, k, "101").Template;
+        Console.WriteLine(spec.Id + " " + spec.Name + " " + spec.Price.Value);
+        Console.WriteLine(service.GetTemplates(e, k).Templates.Length);
+        var failed = service.AddTemplate(e, k, "t", "gif", "", "", "", "", "", "", "", "", "",
+            "", "", "", "", "", "", "", "", "", "", "", "", "");
+        Console.WriteLine(failed.TemplateId + " " + failed.ErrorCode + " " + failed.Message);
+        var stacked = service.AddStackImageToQueue(e, k, "dev", "103", "https://example.com/a.jpg",
+            "", "", "", "", "", "", "", "", "stack-1", "p", "", "", "", new int[] { 4, 5 });
+        Console.WriteLine(stacked.ImageTicket + " " + stacked.CustomerImageId + " "
+            + stacked.IsTrial);
+        var marker = new MarkerInfo { X = 3, Y = 4 };
+        var change = new ColorChangeRequest { colorChangeRequestMarkers = new[] { marker },
+            customerImageColorID = "red", outputFileName = "red.jpg" };
+        var queued = service.AddImageToQueue(e, k, "dev", "101", "https://example.com/b.jpg",
+            "", "", "", "", "", "", new string[0], "", "", "with-colors", "", "", "", "",
+            new int[0], new[] { change });
+        Console.WriteLine(queued.CustomerImageId);
+        var deleted = service.DeleteImageFromQueue(e, k, "", "with-colors");
+        Console.WriteLine(deleted.ErrorCode == null && deleted.Message == null);
+        Console.WriteLine(service.GetInvoiceList(e, k, "", "", "3", "").Invoices.Length);
+        try
+        {
+            service.DeleteImageFromQueue(e, k, "", "with-colors");
+        }
+        catch (SoapException x)
+        {
+            Console.WriteLine(x.Code.Name + ": " + x.Message);
+        }
+    }
+}
+"""
+
+
+def test_the_proxy_calls_the_account_operations(tmp_path: Path) -> None:
+    """Array, complex, attribute-carrying and inline results through the generated proxy,
+    against an emulator of its own (the calls change its state)."""
+    wsdl, mcs, mono = _tool("wsdl"), _tool("mcs"), _tool("mono")
+    with serve() as emulator:
+        result = _run(wsdl, emulator.base_url, cwd=tmp_path)
+        assert (tmp_path / "Soap.cs").is_file(), result.stdout + result.stderr
+        email, key = emulator.credentials
+        (tmp_path / "Program.cs").write_text(ACCOUNT_CLIENT % {"email": email, "key": key})
+        built = _run(
+            mcs, "-nologo", "-out:client.exe", "-r:System.Web.Services.dll",
+            "-r:System.Xml.dll", "Soap.cs", "Program.cs", cwd=tmp_path,
+        )  # fmt: skip
+        assert built.returncode == 0, built.stdout + built.stderr
+        ran = _run(mono, "client.exe", cwd=tmp_path)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        first_new_id = max(r.Id for r in emulator.dataset) + 1
+    assert ran.stdout.splitlines() == [
+        "Dana Reviewer 125.50 USD",
+        "101 White background 1.450",
+        "3",
+        "0 InvalidOutputFormat Unsupported output format",
+        f"{uuid.uuid5(uuid.NAMESPACE_URL, f'image:{first_new_id}')} stack-1 False",
+        "with-colors",
+        "True",
+        "5",
+        "Client: Image not found",
     ]

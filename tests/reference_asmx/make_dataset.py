@@ -1,13 +1,37 @@
-"""Generate tests/reference_asmx/dataset.json: a deterministic hard-case data set.
+"""Generate tests/reference_asmx/dataset.json and account.json: deterministic hard-case data.
 
-Run:  python tests/reference_asmx/make_dataset.py          (rewrites dataset.json)
-      python tests/reference_asmx/make_dataset.py --check  (exit 1 if dataset.json is stale)
+Run:  python tests/reference_asmx/make_dataset.py          (rewrites both files)
+      python tests/reference_asmx/make_dataset.py --check  (exit 1 if either file is stale)
 
-Stdlib only, fixed seed, so the output is byte-for-byte reproducible. Schema (a JSON list):
+Stdlib only, fixed seed, so the output is byte-for-byte reproducible.
+
+dataset.json, the images (a JSON list):
   {"Id": int, "CreatedDate": "YYYY-MM-DD", "ImageTicket": "lowercase guid",
    "CustomerImageId": str|null, "ProductId": str|null, "StatusName": str|null,
    "StatusId": int, "IsPaid": bool, "ThumbnailImageURL": str|null,
    "FinalImagesURL": null | [str|null, ...]}
+
+account.json, the rest of the account (a JSON object):
+  {"contact": {"ContactPerson", "ContactCompany": str, "ContactDaysOfCredit": int,
+               "ContactAccountBalance": "decimal text", "Currency": str,
+               "NumberOfTrialImages": int},
+   "templates": [{"TemplateId": int, "ContactId": int, "TemplateName": str, "Prices": str|null,
+                  "IsCombinedImages": bool, "TemplateLabelId": int, "IsRecreateDetail": bool,
+                  "ColorAdjustment": bool, "ColorAdjustmentSetting": str|null,
+                  "ColorAdjustmentComment": str|null, "ColorMatching": bool,
+                  "ColorMatchingSetting": str|null, "Price": "decimal text"|null,
+                  "Currency": str|null, "CreatedDate": str, "ModifiedDate": str|null,
+                  "IsDeleted": bool, "OutputFormat": str, "DeliveryTimeInHours": int,
+                  "BackgroundType": int, "BackgroundColor": str|null,
+                  "BackgroundVerticalGradientColor": str|null, "ResizeType": int,
+                  "ResizeUnit": int, "ResizeWidth": int, "ResizeHeight": int,
+                  "ResizeMaxSize": int, "ResizeMinSize": int, "MarginType": int,
+                  "MarginTop": int, "MarginBottom": int, "MarginLeft": int,
+                  "MarginRight": int}, ...],
+   "invoices": [{"InvoiceId": str, "CreatedDate": "YYYY-MM-DD", "AmountDue": str,
+                 "IsPaid": bool}, ...]}
+The contact's email is the accepted contact email; an invoice's PaymentUrl and InvoiceUrl are
+made from its id by the server (docs/reference-server.md).
 """
 
 from __future__ import annotations
@@ -22,6 +46,8 @@ from pathlib import Path
 SEED = 20260101
 COUNT = 250
 OUT = Path(__file__).with_name("dataset.json")
+ACCOUNT_OUT = Path(__file__).with_name("account.json")
+INVOICES = 25
 
 KNOWN = [(10, "New"), (60, "InProduction"), (70, "ProductionFinished"), (80, "Delivered")]
 PRODUCTS = ["prod-a", "prod-b", "prod-c", "PROD-A", "shoes & bags"]
@@ -137,6 +163,155 @@ def build() -> list[dict]:
     return records
 
 
+CONTACT = {
+    "ContactPerson": "Dana Reviewer",
+    "ContactCompany": "Example Imaging Ltd",
+    "ContactDaysOfCredit": 30,
+    "ContactAccountBalance": "125.50",
+    "Currency": "USD",
+    "NumberOfTrialImages": 5,
+}
+
+# Key order in the file: the wire order of GetTemplates' Template, then GetTemplateSpec's.
+TEMPLATE_KEYS = [
+    "TemplateId", "ContactId", "TemplateName", "Prices", "IsCombinedImages", "TemplateLabelId",
+    "IsRecreateDetail", "ColorAdjustment", "ColorAdjustmentSetting", "ColorAdjustmentComment",
+    "ColorMatching", "ColorMatchingSetting", "Price", "Currency", "CreatedDate", "ModifiedDate",
+    "IsDeleted", "OutputFormat", "DeliveryTimeInHours", "BackgroundType", "BackgroundColor",
+    "BackgroundVerticalGradientColor", "ResizeType", "ResizeUnit", "ResizeWidth", "ResizeHeight",
+    "ResizeMaxSize", "ResizeMinSize", "MarginType", "MarginTop", "MarginBottom", "MarginLeft",
+    "MarginRight",
+]
+
+_TEMPLATE_BASE = {
+    "ContactId": 7,
+    "IsCombinedImages": False,
+    "TemplateLabelId": 0,
+    "IsRecreateDetail": False,
+    "ColorAdjustment": False,
+    "ColorAdjustmentSetting": None,
+    "ColorAdjustmentComment": None,
+    "ColorMatching": False,
+    "ColorMatchingSetting": None,
+    "Currency": "USD",
+    "IsDeleted": False,
+    "BackgroundVerticalGradientColor": None,
+    "ResizeType": 0,
+    "ResizeUnit": 0,
+    "ResizeWidth": 0,
+    "ResizeHeight": 0,
+    "ResizeMaxSize": 0,
+    "ResizeMinSize": 0,
+    "MarginType": 0,
+    "MarginTop": 0,
+    "MarginBottom": 0,
+    "MarginLeft": 0,
+    "MarginRight": 0,
+}
+
+# Three templates, each with a hard case: "&" and "<" in text, an empty string, a null, a
+# non-ASCII name part, a price with trailing zeros, a large int.
+TEMPLATES = [
+    {
+        "TemplateId": 101,
+        "TemplateName": "White background",
+        "Prices": "1.45 USD & 0.20 USD <per extra>",
+        "Price": "1.450",
+        "CreatedDate": "2026-01-05",
+        "ModifiedDate": "2026-02-01",
+        "OutputFormat": "JPG",
+        "DeliveryTimeInHours": 24,
+        "BackgroundType": 1,
+        "BackgroundColor": "#FFFFFF",
+        "ResizeType": 1,
+        "ResizeUnit": 1,
+        "ResizeWidth": 2000,
+        "ResizeHeight": 2000,
+        "MarginType": 1,
+        "MarginTop": 5,
+        "MarginBottom": 5,
+        "MarginLeft": 3,
+        "MarginRight": 3,
+    },
+    {
+        "TemplateId": 102,
+        "TemplateName": "Transparent PNG",
+        "Prices": "",
+        "Price": "0.95",
+        "CreatedDate": "2026-03-10",
+        "ModifiedDate": None,
+        "OutputFormat": "PNG",
+        "DeliveryTimeInHours": 48,
+        "BackgroundType": 0,
+        "BackgroundColor": None,
+        "ColorAdjustment": True,
+        "ColorAdjustmentSetting": "brightness+5",
+        "ColorAdjustmentComment": "",
+        "ResizeMaxSize": 2147483647,
+    },
+    {
+        "TemplateId": 103,
+        "TemplateName": "Ghost mannequin \u2013 caf\u00e9",
+        "Prices": None,
+        "Price": None,
+        "Currency": None,
+        "CreatedDate": "2026-06-30",
+        "ModifiedDate": "2026-07-01",
+        "OutputFormat": "TIF",
+        "DeliveryTimeInHours": 72,
+        "BackgroundType": 2,
+        "BackgroundColor": "#F0F0F0",
+        "BackgroundVerticalGradientColor": "#E0E0E0",
+        "IsCombinedImages": True,
+        "TemplateLabelId": 3,
+        "IsRecreateDetail": True,
+        "ColorMatching": True,
+        "ColorMatchingSetting": "match to reference",
+        "MarginType": 2,
+        "MarginTop": 10,
+    },
+]
+
+
+def build_account(records: list[dict]) -> dict:
+    """Contact, templates and invoices; invoice dates spread over the images' date range."""
+    rng = random.Random(SEED + 1)
+    dates = sorted(r["CreatedDate"] for r in records)
+    first = datetime.date.fromisoformat(dates[0])
+    span = (datetime.date.fromisoformat(dates[-1]) - first).days
+    invoices = []
+    for n in range(1, INVOICES + 1):
+        created = first + datetime.timedelta(days=span * (n - 1) // (INVOICES - 1))
+        invoices.append(
+            {
+                "InvoiceId": f"INV-2026-{n:03d}",
+                "CreatedDate": created.isoformat(),
+                "AmountDue": f"{rng.randrange(100, 50000) / 100:.2f}",
+                "IsPaid": n % 2 == 1,
+            }
+        )
+    # Ties on CreatedDate (ordered by id) and an id out of date order.
+    invoices[13]["CreatedDate"] = invoices[12]["CreatedDate"]
+    invoices[14]["CreatedDate"] = invoices[12]["CreatedDate"]
+    invoices[24]["CreatedDate"] = invoices[0]["CreatedDate"]
+    invoices[9]["AmountDue"] = "49.90"
+    rng.shuffle(invoices)
+    templates = [{**_TEMPLATE_BASE, **t} for t in TEMPLATES]
+    order = TEMPLATE_KEYS
+    templates = [dict(sorted(t.items(), key=lambda kv: order.index(kv[0]))) for t in templates]
+    return {"contact": CONTACT, "templates": templates, "invoices": invoices}
+
+
+def render_account(account: dict) -> str:
+    lines = ["{", '  "contact": ' + json.dumps(account["contact"], ensure_ascii=True) + ","]
+    for key in ("templates", "invoices"):
+        items = ",\n".join("    " + json.dumps(t, ensure_ascii=True) for t in account[key])
+        end = "," if key == "templates" else ""
+        lines.append(f'  "{key}": [\n{items}\n  ]{end}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def render(records: list[dict]) -> str:
     # ensure_ascii keeps the file pure ASCII (control chars and astral chars as \u escapes).
     body = ",\n".join("  " + json.dumps(r, ensure_ascii=True, sort_keys=False) for r in records)
@@ -144,14 +319,17 @@ def render(records: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render(build())
+    records = build()
+    outputs = {OUT: render(records), ACCOUNT_OUT: render_account(build_account(records))}
     if "--check" in argv:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is stale; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {OUT} ({COUNT} records)")
+        stale = [p for p, text in outputs.items()
+                 if not p.is_file() or p.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path} is stale; run {Path(__file__).name}", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8", newline="\n")
+    print(f"wrote {OUT} ({COUNT} records) and {ACCOUNT_OUT} ({INVOICES} invoices)")
     return 0
 
 
