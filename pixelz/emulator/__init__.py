@@ -21,12 +21,9 @@ from pixelz.emulator.config import (
     RequestLog,
 )
 from pixelz.emulator.dataset import (
-    Record,
-    demo_dataset,
-    dump_json,
-    generate_dataset,
     Account,
     Record,
+    demo_dataset,
     dump_account_json,
     dump_json,
     generate_account,

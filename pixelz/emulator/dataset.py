@@ -33,8 +33,7 @@ import json
 import random
 import re
 import uuid
-from collections.abc import Callable
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -47,8 +46,8 @@ __all__ = [
     "ContactRecord",
     "InvoiceRecord",
     "Record",
-    "demo_dataset",
     "TemplateRecord",
+    "demo_dataset",
     "dump_account_json",
     "dump_json",
     "generate_account",
