@@ -13,14 +13,8 @@ import pytest
 import pixelz
 from pixelz._cli_records import record_dict
 from pixelz.emulator import Emulator, serve
-from pixelz.emulator._service import HANDLERS
 
 from .conftest import EMAIL, KEY, Run, clean_env
-
-pytestmark = pytest.mark.skipif(
-    "GetContactDetailed" not in HANDLERS,
-    reason="this emulator has no handlers for the account and write operations yet",
-)
 
 URL = "https://img.example.com/jacket.jpg"
 ENV = clean_env(PIXELZ_DEVELOPER_API_KEY="dev-key-for-the-emulator")
