@@ -69,8 +69,8 @@ examples:
   pixelz --emulator images submit {_EXAMPLE_URL} --template 101 \\
       --instruction "keep the hanger" --colorway 3 --deadline 2026-05-01T18:00+02:00
   pixelz --emulator images submit {_EXAMPLE_URL} --white-glove
-  pixelz --emulator images submit {_EXAMPLE_URL} --template 101 --stack --colorway 3 \\
-      --extra-url https://example.com/photos/jacket-back.jpg
+  pixelz --emulator images submit {_EXAMPLE_URL} --template 101 --stack \\
+      --colorway 3 --extra-url https://example.com/photos/jacket-back.jpg
 
 Which operation is called: AddImageToQueue by default (SOAP only),
 AddImageWithInstructionToQueue with --instruction, AddStackImageToQueue with --stack,
@@ -103,8 +103,8 @@ def add_submit(commands: Any) -> None:
     submit.add_argument("image_url", type=types.image_url, metavar="URL",
                         help="where the service fetches the image (http or https)")
     submit.add_argument("--template", dest="template_id", type=types.template_id, metavar="ID",
-                        help="template id (required but with --white-glove; see `pixelz "
-                        "templates list`)")
+                        help="template id (required, except with --white-glove; see "
+                        "`pixelz templates list`)")
     submit.add_argument("--extra-url", dest="extra_image_urls", action="append",
                         type=types.image_url, metavar="URL",
                         help=f"another view of the product (up to {MAX_EXTRA_URLS}; repeat the "
