@@ -602,7 +602,7 @@ ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE = Operation(
      # the additionalResourceFileURLs array (docs/api.md).
      *(Param(f"additionalResourceFileURL{n}") for n in range(2, 6)),
      _DELIVERY, *_TAIL, _DEADLINE,
-     _p("instruction", "instruction", args.non_empty_text, required=True), _COLORWAYS,
+     _p("instruction", "instruction", args.text, required=True), _COLORWAYS,
      _RESOURCE_URLS),
     _QUEUE_RESULT, changes_state=True,
 )

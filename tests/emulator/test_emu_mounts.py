@@ -224,11 +224,13 @@ def test_command_refuses_a_bad_data_set_and_a_taken_port(
 ) -> None:
     broken = tmp_path / "data.json"
     broken.write_text("[{}]", encoding="utf-8")
-    assert _command.run(_args("--port", "0", "--dataset", str(broken))) == 2
-    assert capsys.readouterr().err.startswith("pixelz emulator: ")
+    with pytest.raises(SystemExit) as usage:  # a usage error, found while parsing
+        _args("--port", "0", "--dataset", str(broken))
+    assert usage.value.code == 2
+    assert "not a data set file" in capsys.readouterr().err
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
         assert _command.run(_args("--host", "127.0.0.1", "--port", port)) == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1 port {port}" in capsys.readouterr().err

@@ -39,6 +39,7 @@ from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
 
 ROOT = Path(__file__).resolve().parents[1] / "reference_asmx"
 DATASET_PATH = ROOT / "dataset.json"
+ACCOUNT_PATH = ROOT / "account.json"
 BUILD_DIR = ROOT / ".build"
 HOST_SOURCE = ROOT / "host" / "AsmxHost.cs"
 SERVICE_SOURCE = ROOT / "service" / "Soap.cs"
@@ -107,6 +108,13 @@ def load_dataset(path: Path = DATASET_PATH) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as f:
         records = json.load(f)
     return sorted(records, key=lambda r: r["Id"])
+
+
+def load_account(path: Path = ACCOUNT_PATH) -> dict[str, Any]:
+    """The contact, templates and invoices the server starts with (parsed account.json)."""
+    with open(path, encoding="utf-8") as f:
+        account: dict[str, Any] = json.load(f)
+    return account
 
 
 class ExpectedFault(Exception):
@@ -366,6 +374,7 @@ class ReferenceServer:
         instance: str = "all",
         *,
         dataset: Path = DATASET_PATH,
+        account: Path = ACCOUNT_PATH,
         email: str = EMAIL,
         api_key: str = API_KEY,
         port: int = 0,
@@ -375,6 +384,7 @@ class ReferenceServer:
     ) -> None:
         self.instance = instance
         self.dataset = Path(dataset)
+        self.account = Path(account)
         self.email = email
         self.api_key = api_key
         self.port = port
@@ -396,6 +406,7 @@ class ReferenceServer:
         env = dict(os.environ)
         env.update(
             PIXELZ_REFERENCE_DATA=str(self.dataset.resolve()),
+            PIXELZ_REFERENCE_ACCOUNT=str(self.account.resolve()),
             PIXELZ_REFERENCE_EMAIL=self.email,
             PIXELZ_REFERENCE_KEY=self.api_key,
             # Keep ASP.NET's compilation cache inside our work dir.

@@ -452,6 +452,28 @@ def prefetched(
     return Prefetched(server, client_for, zeep_soap11, tickets)
 
 
+# zeep imports the SOAP encoding schema on its own whenever a WSDL uses soapenc:Array (the
+# HTTP GET/POST messages of the array operations do) and would fetch it from the network.
+SOAP_ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
+SOAP_ENCODING_STUB = (
+    f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{SOAP_ENCODING}">'
+    '<xs:complexType name="Array"><xs:sequence><xs:any namespace="##any" minOccurs="0" '
+    'maxOccurs="unbounded" processContents="lax"/></xs:sequence>'
+    '<xs:anyAttribute namespace="##other" processContents="lax"/></xs:complexType>'
+    '<xs:attribute name="arrayType" type="xs:string"/></xs:schema>'
+).encode()
+
+
+def _offline_transport(zeep: Any) -> Any:
+    class Offline(zeep.Transport):  # type: ignore[misc, name-defined]
+        def load(self, url: str) -> bytes:
+            if url.rstrip("/") == SOAP_ENCODING.rstrip("/"):
+                return SOAP_ENCODING_STUB
+            return super().load(url)  # type: ignore[no-any-return]
+
+    return Offline()
+
+
 @pytest.fixture(scope="module")
 def zeep_soap11(server: ServerUnderTest) -> Any:
     """A zeep service proxy bound to the SOAP 1.1 port of the server's live WSDL (None
@@ -462,7 +484,7 @@ def zeep_soap11(server: ServerUnderTest) -> Any:
     except ImportError:
         return None
 
-    client = zeep.Client(server.base_url + "?WSDL")
+    client = zeep.Client(server.base_url + "?WSDL", transport=_offline_transport(zeep))
     for service in client.wsdl.services.values():
         for port in service.ports.values():
             if type(port.binding) is Soap11Binding:
