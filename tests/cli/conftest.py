@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import respx
 
 from pixelz import cli as pixelz_cli
 from pixelz.emulator import Emulator, serve
+
+from ._fake import BASE_URL, FakeService
 
 REPO = Path(__file__).resolve().parents[2]
 EMAIL = "cli-tests@example.com"
@@ -28,8 +31,9 @@ KEY = "sk-SENTINEL-3c9e1f7a-never-print-me"
 class Stream(io.TextIOWrapper):
     """A text stream over bytes that says whether it is a terminal as told."""
 
-    def __init__(self, *, tty: bool = False) -> None:
-        super().__init__(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+    def __init__(self, *, tty: bool = False, data: str = "") -> None:
+        super().__init__(io.BytesIO(data.encode("utf-8")), encoding="utf-8", newline="",
+                         write_through=True)
         self._tty = tty
 
     def isatty(self) -> bool:
@@ -79,10 +83,15 @@ def invoke(
     stdout_tty: bool = False,
     columns: str = "120",
     stdout: Stream | None = None,
+    stdin: str | Stream = "",
+    stdin_tty: bool = False,
 ) -> Result:
-    """``pixelz *args`` in this process; asserts the API key never appears in the output."""
+    """``pixelz *args`` in this process; asserts the API key never appears in the output.
+    ``stdin`` is what the program reads (answers to its questions); ``tty`` says whether
+    stderr is a terminal, ``stdout_tty`` and ``stdin_tty`` the same for the other two."""
     env = clean_env() if env is None else env
     out, err = stdout or Stream(tty=stdout_tty), Stream(tty=tty)
+    given = stdin if isinstance(stdin, Stream) else Stream(tty=stdin_tty, data=stdin)
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
             if name.startswith("PIXELZ_"):
@@ -92,6 +101,7 @@ def invoke(
         patch.setenv("COLUMNS", columns)
         patch.setattr(sys, "stdout", out)
         patch.setattr(sys, "stderr", err)
+        patch.setattr(sys, "stdin", given)
         code = pixelz_cli.main(list(args))
     result = Result(code, out.value(), err.value().decode("utf-8", "replace"))
     secret = env.get("PIXELZ_CONTACT_API_KEY") or KEY
@@ -121,3 +131,12 @@ def blocked_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     blocked: Any = getattr(request, "param", "http_get")
     with serve(contact_email=EMAIL, contact_api_key=KEY, blocked_protocols=blocked) as emu:
         yield emu
+
+
+@pytest.fixture
+def service() -> Iterator[FakeService]:
+    """The respx stand-in of tests/cli/_fake.py at its base URL; nothing else is reachable."""
+    fake = FakeService()
+    with respx.mock(assert_all_called=False) as mock:
+        mock.post(BASE_URL).mock(side_effect=fake.handle)
+        yield fake

@@ -43,6 +43,18 @@ def base(emulator: Emulator) -> list[str]:
         ["images"],
         ["images", "list"],
         ["images", "get"],
+        ["images", "submit"],
+        ["images", "delete"],
+        ["images", "reject"],
+        ["products"],
+        ["products", "list"],
+        ["invoices"],
+        ["invoices", "list"],
+        ["templates"],
+        ["templates", "list"],
+        ["templates", "get"],
+        ["account"],
+        ["account", "edit"],
         ["compare"],
         ["emulator"],
     ],
@@ -73,10 +85,12 @@ HINT = "pixelz: run '{}' for the options and examples"
 # Every usage message: the arguments, the error line after "pixelz: error: ", and the
 # command whose --help the hint names.
 USAGE_MESSAGES = [
-    ([], "a command is missing: images, compare, emulator", "pixelz --help"),
-    (["nope"], "unknown command 'nope': choose one of images, compare, emulator",
-     "pixelz --help"),
-    (["images"], "a command is missing: list, get", "pixelz images --help"),
+    ([], "a command is missing: images, products, invoices, templates, account, compare, "
+     "emulator", "pixelz --help"),
+    (["nope"], "unknown command 'nope': choose one of images, products, invoices, templates, "
+     "account, compare, emulator", "pixelz --help"),
+    (["images"], "a command is missing: list, get, submit, reject, delete",
+     "pixelz images --help"),
     (["--timeout", "abc", "images", "list"],
      "--timeout: expected a number of seconds greater than 0, such as 30, got 'abc'",
      "pixelz --help"),

@@ -1,5 +1,5 @@
 """The two things only a real process shows: the installed console script, and Ctrl-C
-delivered as a signal while ``--all`` draws its progress on a terminal."""
+delivered as a signal while ``--all`` draws its progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -84,6 +84,6 @@ def test_ctrl_c_during_all_leaves_a_clean_line() -> None:
     text = terminal.decode("utf-8", "replace")
     assert code == 130
     assert "fetching page 2" in text
-    # the progress line is cleared, so the message starts its own line (a pty writes \r\n)
-    assert text.endswith("\r\x1b[Kpixelz: interrupted\r\n"), text[-200:]
+    # the bar is erased, so the message starts its own line (a pty writes \r\n)
+    assert text.endswith("\x1b[?25h\r\x1b[1A\x1b[2Kpixelz: interrupted\r\n"), text[-200:]
     assert KEY not in text

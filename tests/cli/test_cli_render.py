@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 
 import pytest
 
 import pixelz
+from pixelz import _cli_render as render
 from pixelz import cli
 from pixelz.compare import ProtocolComparison, ProtocolResult
+
+from .conftest import REPO, Run
 
 
 def _image(ticket: int, customer: str | None) -> pixelz.ImageStatus:
@@ -40,15 +45,15 @@ def test_neutralize_keeps_one_line() -> None:
 
 
 def test_fit_counts_wide_characters() -> None:
-    assert cli.display_width("日本") == 4
-    assert cli.display_width("e\u0301") == 1
-    assert cli.fit("日本語テキスト", 7) == "日本語…"
-    assert cli.display_width(cli.fit("日本語テキスト", 8)) == 8
-    assert cli.fit("abc", 5) == "abc  "
+    assert render.cell_width("日本") == 4
+    assert render.cell_width("e\u0301") == 1
+    assert render.fit("日本語テキスト", 7) == "日本語…"
+    assert render.cell_width(render.fit("日本語テキスト", 8)) == 8
+    assert render.fit("abc", 5) == "abc  "
 
 
 def test_compare_table_shows_disagreement() -> None:
-    text = cli.render_comparison(_report("b"), 200)
+    text = render.render_comparison(_report("b"), 200)
     lines = text.splitlines()
     assert lines[1].split()[-1] == "yes" and lines[2].split()[-1] == "no"
     assert lines[3].split()[1:2] == ["blocked"] and lines[3].split()[-2:] == ["-", "-"]
@@ -102,3 +107,51 @@ def test_status_cell_explains_a_missing_name(status_id: int, name: str | None, c
 def test_details_explain_an_unknown_id_without_a_name() -> None:
     image = pixelz.ImageStatus(uuid.UUID(int=4), "c", "p", "", 99, False, None, ())
     assert "status_name          (an empty name sent; unknown id)\n" in cli.render_details(image)
+
+
+# -- rich: the command's one extra dependency ----------------------------------------------------
+
+
+def test_import_pixelz_never_loads_rich() -> None:
+    code = ("import sys, pixelz, pixelz.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, check=True).stdout
+    assert out == "[]\n"
+
+
+def test_without_rich_the_command_says_how_to_install_it(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "rich", None)  # as if it were not installed
+    result = cli("--emulator", "images", "list")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr_lines == [
+        "pixelz: error: the pixelz command needs the rich package: pip install 'pixelz[cli]' "
+        "(in a checkout: pip install -e '.[cli]')"]
+
+
+def test_an_old_rich_is_named(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    real = importlib.metadata.version
+
+    def version(name: str) -> str:
+        return "12.6.0" if name == "rich" else real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    result = cli("--emulator", "images", "list")
+    assert result.returncode == 1
+    assert result.stderr_lines == [
+        "pixelz: error: the pixelz command needs rich 13 or newer (found 12.6.0): pip install "
+        "'pixelz[cli]' (in a checkout: pip install -e '.[cli]')"]
+
+
+def test_tables_on_a_terminal_are_styled_and_piped_ones_plain(cli: Run) -> None:
+    piped = cli("--emulator", "images", "list", "--per-page", "3")
+    assert "\x1b" not in piped.stdout
+    assert all(line == line.rstrip() for line in piped.stdout.splitlines())
+    shown = cli("--emulator", "images", "list", "--per-page", "3", stdout_tty=True)
+    assert shown.stdout.startswith("\x1b[1mIMAGE TICKET")  # a bold header
+    assert shown.stdout.splitlines()[1:] == piped.stdout.splitlines()[1:]

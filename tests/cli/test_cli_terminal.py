@@ -1,5 +1,5 @@
-"""On a terminal and off it: progress, the page footer, Ctrl-C, verbosity, broken pipes, and
-the ``pixelz emulator`` server command, all in-process."""
+"""On a terminal and off it: the progress bar, the page footer, Ctrl-C, verbosity, broken
+pipes, and the ``pixelz emulator`` server command, all in-process."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from pixelz.emulator.dataset import demo_dataset, generate_dataset
 
 from .conftest import EMAIL, KEY, Run, Stream, clean_env
 
-CLEAR = "\r\x1b[K"
+# What rich writes to take its one-line bar off the screen: back to the bar's line, erase it.
+ERASE = "\r\x1b[1A\x1b[2K"
+SHOW_CURSOR = "\x1b[?25h"
 
 
 def test_progress_on_a_terminal(cli: Run, emulator: Emulator) -> None:
@@ -24,10 +26,28 @@ def test_progress_on_a_terminal(cli: Run, emulator: Emulator) -> None:
                  "--format", "ndjson", tty=True)
     assert result.returncode == 0
     assert len(result.stdout.splitlines()) == len(emulator.dataset)
-    assert f"{CLEAR}pixelz: 0 images, fetching page 1" in result.stderr
-    assert f"{CLEAR}pixelz: 200 images, fetching page 5, over soap11" in result.stderr
-    # the counter is cleared, then the total is left on a line of its own
-    assert result.stderr.endswith(f"{CLEAR}pixelz: {len(emulator.dataset)} images over soap11\n")
+    assert "\x1b[" not in result.stdout  # the bar stays on stderr
+    assert result.stderr.startswith("\x1b[?25lpixelz: ")  # cursor hidden while the bar runs
+    assert "━" in result.stderr  # the bar itself
+    assert " 0 images, fetching page 1 " in result.stderr
+    assert " 200 images, fetching page 5, over soap11 " in result.stderr
+    # the bar is erased and the cursor shown again, then the total is left on its own line
+    assert result.stderr.endswith(
+        f"{SHOW_CURSOR}{ERASE}pixelz: {len(emulator.dataset)} images over soap11\n")
+
+
+def test_progress_and_records_on_the_same_terminal(cli: Run, emulator: Emulator) -> None:
+    # stdout and stderr both a terminal: the bar is erased before records are written, so
+    # no record line starts with (or is drawn over by) the bar
+    result = cli("--base-url", emulator.base_url, "images", "list", "--all", "--per-page", "50",
+                 tty=True, stdout_tty=True, columns="200")
+    assert result.returncode == 0, result
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("\x1b[1m")]
+    assert len(lines) == len(emulator.dataset)  # the header is bold, on a terminal
+    assert result.stdout.startswith("\x1b[1mIMAGE TICKET")
+    assert "━" not in result.stdout
+    assert result.stderr.count(ERASE) >= len(emulator.dataset) // 50
+    assert result.stderr.endswith(f"{ERASE}pixelz: {len(emulator.dataset)} images over soap11\n")
 
 
 def test_no_progress_or_footer_without_a_terminal(cli: Run, emulator: Emulator) -> None:
@@ -67,8 +87,8 @@ def test_ctrl_c_during_all_starts_its_own_line(
     assert result.returncode == 130
     assert len(result.stdout.splitlines()) == 3
     assert "fetching page 1" in result.stderr
-    # the progress line is cleared before the message, which is a line of its own
-    assert result.stderr.endswith(f"{CLEAR}pixelz: interrupted\n")
+    # the bar is erased before the message, which is a line of its own
+    assert result.stderr.endswith(f"{SHOW_CURSOR}{ERASE}pixelz: interrupted\n")
 
 
 def test_ctrl_c_without_a_terminal(
