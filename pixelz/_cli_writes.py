@@ -196,9 +196,10 @@ def _submit_arguments(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     return "submit_image", keywords
 
 
-def _developer_key(args: argparse.Namespace) -> str:
+def _developer_key(args: argparse.Namespace) -> str | None:
     """The developer API key, from the environment (registered as a secret, so no message
-    shows it); with --emulator, the demo one."""
+    shows it); with --emulator, the demo one. Without one, none is sent and the service
+    decides whether your account needs it."""
     if args.emulator:
         return DEMO_DEVELOPER_KEY
     key = os.environ.get(args.developer_key_env or ENV_DEVELOPER_KEY)
@@ -206,9 +207,7 @@ def _developer_key(args: argparse.Namespace) -> str:
         if args.developer_key_env is not None:
             raise UsageError("--developer-key-env: the environment variable it names is not "
                              "set (or empty)", args.prog)
-        raise UsageError(f"set {ENV_DEVELOPER_KEY} to your developer API key in the "
-                         "environment (or name another variable with --developer-key-env; "
-                         "--emulator needs none)", args.prog)
+        return None
     add_secret(key)
     return key
 

@@ -119,17 +119,17 @@ def test_submit_developer_key_comes_from_the_environment_and_is_never_shown(
         "pixelz: error: AddImageToQueue over soap11: Developer key *** is revoked"]
 
 
-def test_submit_without_a_developer_key_says_where_to_put_it(cli: Run, service: FakeService
-                                                              ) -> None:
+def test_submit_without_a_developer_key_lets_the_service_decide(
+    cli: Run, service: FakeService
+) -> None:
+    service.answers["AddImageToQueue"] = soap_fault("developerAPIkey is required")
     result = cli(*AT, "images", "submit", URL, "--template", "101")
-    assert result.returncode == 2
+    assert not service.calls[0][1]["developerAPIkey"]  # sent empty
+    assert result.returncode == 1
     assert result.stderr_lines == [
-        "pixelz: error: set PIXELZ_DEVELOPER_API_KEY to your developer API key in the "
-        "environment (or name another variable with --developer-key-env; --emulator needs "
-        "none)", HINT.format(SUBMIT_HELP)]
-    assert service.calls == []
+        "pixelz: error: AddImageToQueue over soap11: developerAPIkey is required"]
     partner = cli(*AT, "images", "submit", URL, "--template", "101", "--partner", "SHOPIFY")
-    assert partner.returncode == 0, partner  # a partner submission needs none
+    assert partner.returncode == 0, partner  # a partner submission has no such parameter
 
 
 def test_submit_api_error_is_one_line(cli: Run, service: FakeService) -> None:
