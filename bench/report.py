@@ -238,21 +238,28 @@ itself about 0.25 ms (as P2), `etree.fromstring` 0.31 ms, converting the records
 
 - *The control-reference check.* `_neutralize_control_refs` searches the body for `&#`
   whenever it holds a `&`, and a search for a two-byte needle whose first byte is common
-  is slow: 120-130 µs on this page (430 `&amp;`), about 13 ms on the 10,000-record one.
-  Look for `#` first (`b"#" not in body or b"&#" not in body`: one `memchr`, under 1 µs
-  here): `parse_response` 1.27 -> 1.18 ms.
+  is slow: 55-130 µs on this page (430 `&amp;`; the more load, the more), about 6 ms on
+  the 10,000-record one. Look for `#` first (`b"#" not in body or b"&#" not in body`:
+  one `memchr`, about 1 µs here): `parse_response` 1.27 -> 1.18 ms.
 - *The record loop.* For a whole tree, finding the container first and converting its
   record children directly saves each record's `getparent()` and the bookkeeping that
   keeps only the container's records (a few per cent).
-- *Converting a record.* Deciding each field's kind once (string, array, scalar) instead
-  of per child gained only 4 %: the cost is lxml's and the model's. Per record, creating
-  the children's proxies and their `tag`/`text` strings takes about 2.7 µs, `uuid.UUID`
-  1.25 µs, the frozen attrs `ImageStatus` 0.8 µs, the Python dispatch per child about
-  3 µs. Setting `etree.ElementDefaultClassLookup()` on the cached parser makes proxies
-  slightly cheaper (about 5 %, within this machine's noise).
-- With every change above, the prototype reached 4.8-5.0x zeep. A floor for this approach
-  (fromstring, proxies and texts, UUIDs, models, the call) is about 1.1 ms, 6.5-7x on this
-  machine; reaching 6x needs the per-child Python work roughly halved again.
+- *Converting a record.* Per record, creating the children's proxies and their
+  `tag`/`text` strings takes about 2.7 µs, `uuid.UUID` 1.25 µs, the frozen attrs
+  `ImageStatus` 0.8 µs; the rest of the 8 µs is the Python dispatch per child (a dict
+  look-up, then the field's type examined again for every child). Deciding each field's
+  kind once gained only 4 %. Generating the converter's source per record type from the
+  table (one branch per field in schema order, scalar converters bound as locals, as
+  attrs generates its methods) brought the 100 records from about 0.8 to 0.66-0.68 ms.
+  Parser options (`collect_ids=False`, `ElementDefaultClassLookup`, keeping comments)
+  made no measurable difference.
+- With every change above (the P2 ones included), the prototype reached 5.0-5.3x zeep,
+  1.36 ms a page: the call about 0.17 ms, `fromstring` 0.31 ms, the records 0.68 ms, the
+  rest of the reader about 0.1 ms. zeep's figure is its reply processing alone, while
+  pixelz's is a whole `list_images` call; reader against reader, the prototype's
+  `parse_response` (1.1 ms) is 6.5x zeep. A floor for the whole call on this approach
+  (the call, `fromstring`, proxies and texts, UUIDs, models) is about 1.05 ms, near 7x;
+  6x needs about 1.2 ms, so the Python work per record must shrink by another 1.5 µs.
 
 **Memory (P5).** The incremental reader (`iterparse` above 1 MiB, records freed in
 batches of 1,000) holds about a fifth of zeep's peak on the 10,000-record page.
