@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import data
 from .report import Row, machine_load, render_markdown, render_terminal
+
+if TYPE_CHECKING:
+    from .overhead import Profile, Shares
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
@@ -116,8 +119,8 @@ def _p2(quick: bool, notes: list[str]) -> list[Row]:
     )]
 
 
-def _profile_note(profile: Any) -> str:
-    def shares(items: Any, count: int) -> str:
+def _profile_note(profile: Profile) -> str:
+    def shares(items: Shares, count: int) -> str:
         return "; ".join(f"`{name}` {share:.0%}" for name, share in items[:count])
 
     own = sum(share for name, share in profile.areas if name.startswith("pixelz"))
@@ -165,7 +168,9 @@ def _p4(quick: bool, notes: list[str]) -> list[Row]:
         notes.append(f"P4: `import pixelz` loaded {', '.join(result.heavy)} eagerly.")
     return [Row(
         "P4", f'python -c "import pixelz" ({result.runs} runs each)',
-        f"pixelz {result.pixelz * 1e3:.1f} ms; {BASELINE!r} {result.baseline * 1e3:.1f} ms",
+        f"pixelz {result.pixelz * 1e3:.1f} ms; {BASELINE!r} {result.baseline * 1e3:.1f} ms "
+        f"(CPU time {result.pixelz_cpu * 1e3:.1f} ms against {result.baseline_cpu * 1e3:.1f} "
+        f"ms, {result.cpu_ratio:.3f}x)",
         f"{result.ratio:.3f}x", "<= 1.15x", result.ratio <= 1.15 and not result.heavy,
     )]
 

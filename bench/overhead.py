@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Profile", "run_profile"]
+__all__ = ["Profile", "Shares", "run_profile"]
 
 Key = tuple[str, int, str]  # (file, line, function), as pstats keys its entries
 CANNED = "the canned answer (bench)"

@@ -172,10 +172,11 @@ of the ratios within each round (see "How it is measured").
   threads do not share the client's GIL), one page at a time against `prefetch=4`, wall
   time. Records must come out in the same order; requests past the page that ended the
   walk (the first short or empty one) are counted from the request bodies.
-- **P4**: CPU time (user plus system) of `python -c "import pixelz"` against
+- **P4**: wall time of `python -c "import pixelz"` against
   `python -c "import httpx, lxml.etree, attrs"`, fresh interpreters run in alternation,
   bytecode cached in a private `PYTHONPYCACHEPREFIX`; medians, and the median of the
-  ratios of the runs made side by side. A separate interpreter lists which of the heavy
+  ratios of the runs made side by side. The CPU time (user plus system) of the same
+  interpreters is shown beside it. A separate interpreter lists which of the heavy
   modules `import pixelz` loaded.
 - **P5**: growth of peak RSS (Linux `VmHWM`, reset through `/proc/self/clear_refs` just
   before the parse) while parsing the 10,000-record SOAP 1.1 page, each parser in a fresh
