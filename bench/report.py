@@ -204,7 +204,7 @@ are not tests: the test suite asserts no timings.
 _FINDINGS = """\
 Written by hand from profiles and prototypes (each change tried on a scratch copy of
 `pixelz/` and timed against the unchanged copy, three processes of 21 rounds each) on a
-shared 2-core machine under a load of 3 to 5; the table above is what this run measured.
+shared 2-core machine under a load of 2 to 5; the table above is what this run measured.
 
 **P2, one `get_image_status` call** (CPU time: pixelz about 220 µs, the bare baseline
 about 130 µs, 1.6-1.7x). pixelz's own code is about a third of a call; the rest is httpx,
