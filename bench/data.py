@@ -1,9 +1,11 @@
 """Deterministic GetImagesList / GetImageStatus responses, in the three wire shapes.
 
-The records look like a real account's: lowercase GUID tickets, sku-style customer ids,
-product ids, the service's status names, thumbnails, one to three final URLs with query
-strings, and the nil/empty/absent cases the parser must tell apart. The same seed gives
-the same bytes, so every run measures the same input.
+The records look like a real account's: lowercase GUID tickets, sku-style customer ids
+and product ids holding ``&``, the service's status names, thumbnails and one to three
+final URLs with ``&``-separated query strings, and the nil/empty/absent cases the parser
+must tell apart. Every ``&`` goes on the wire as ``&amp;``, so the parser decodes entity
+references in most records. The same seed gives the same bytes, so every run measures
+the same input.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pixelz import ImageStatus
 
 __all__ = [
     "CONTENT_TYPES",
-    "RECORDS",
+    "LARGE",
+    "PAGE",
     "SHAPES",
     "Shape",
     "image_status_body",
@@ -32,7 +35,8 @@ XSD = "http://www.w3.org/2001/XMLSchema"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 
-RECORDS = 10_000
+PAGE = 100  # the largest page the service returns
+LARGE = 10_000  # a page the service cannot return: for the incremental reader and memory
 Shape = str  # "soap11" | "soap12" | "http_get"
 SHAPES: tuple[Shape, ...] = ("soap11", "soap12", "http_get")
 CONTENT_TYPES = {
@@ -59,7 +63,7 @@ class _Wire:
     finals: str  # "value", "absent", "nil", "empty" or "nil-item"
 
 
-def records(count: int = RECORDS, seed: int = 7) -> list[_Wire]:
+def records(count: int = PAGE, seed: int = 7) -> list[_Wire]:
     """``count`` records from a seeded generator; the same arguments give the same list."""
     rng = random.Random(seed)
     out = []
@@ -72,10 +76,10 @@ def records(count: int = RECORDS, seed: int = 7) -> list[_Wire]:
         customer_kind = _kind(rng, nil=0.03, empty=0.02, absent=0.05)
         product_kind = _kind(rng, nil=0.03, empty=0.03, absent=0.10)
         thumb_kind = _kind(rng, nil=0.02, empty=0.01, absent=0.03)
-        customer = f"SKU-{style}-{view.upper()}" if customer_kind == "value" else None
-        product = f"prod-{category}-{rng.randrange(1000, 9999)}"
-        product = product if product_kind == "value" else None
-        thumbnail = f"{_CDN}/thumb/{ticket}.jpg" if thumb_kind == "value" else None
+        customer = f"sku&{style}-{view}" if customer_kind == "value" else None
+        product_value = f"{category}&{rng.randrange(1000, 9999)}"
+        product = product_value if product_kind == "value" else None
+        thumbnail = f"{_CDN}/thumb/{ticket}.jpg?w=100&h=100" if thumb_kind == "value" else None
         finals_kind = "absent"
         finals: tuple[str, ...] = ()
         if status_id >= 70:
@@ -85,7 +89,7 @@ def records(count: int = RECORDS, seed: int = 7) -> list[_Wire]:
             if finals_kind in ("value", "nil-item"):
                 count = rng.randint(1, 3)
                 finals = tuple(
-                    f"{_CDN}/final/{ticket}/{view}_{n}.{ext}?sig={rng.getrandbits(48):012x}"
+                    f"{_CDN}/final/{ticket}/{view}_{n}.{ext}?w=2000&h=2000&sig={rng.getrandbits(48):012x}"
                     for n, ext in zip(range(1, count + 1), ("jpg", "png", "tif"), strict=False)
                 )
         record = ImageStatus(

@@ -10,17 +10,19 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 
 import attrs
 import httpx
+from lxml import etree
 
 import pixelz
 from pixelz._arguments import MAX_PER_PAGE
 
 __all__ = ["PagingResult", "run_paging"]
 
-_PAGE = re.compile(rb"<page>(\d+)</page>")
+_PAGE = "{http://removethebackground.com/}page"
 
 
 @attrs.frozen
@@ -76,12 +78,12 @@ def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> Pag
     images = pages * per_page
     with _emulator_process(images, latency) as base_url:
 
-        async def walk(ahead: int) -> tuple[list[object], list[int], float]:
+        async def walk(ahead: int) -> tuple[list[uuid.UUID], list[int], float]:
             requested: list[int] = []
 
             async def note(request: httpx.Request) -> None:
-                found = _PAGE.search(request.content)
-                requested.append(int(found.group(1)) if found else -1)
+                page = etree.fromstring(request.content).findtext(f".//{_PAGE}")
+                requested.append(int(page) if page else -1)
 
             http = httpx.AsyncClient(event_hooks={"request": [note]})
             async with pixelz.AsyncClient(

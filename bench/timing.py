@@ -1,4 +1,9 @@
-"""Timing helpers: perf_counter, several repetitions, gc off while the clock runs."""
+"""Timing helpers: CPU time, several repetitions, gc off while the clock runs.
+
+The timed code runs in one thread and does no I/O (the transport answers in memory), so
+the CPU time this process spends is the cost of the call; unlike wall time, it does not
+count the moments other processes on a shared machine hold the CPU.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,19 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Timing", "interleaved"]
+__all__ = ["CLOCK", "Timing", "interleaved", "paired_ratio"]
+
+CLOCK = time.process_time
 
 
 @attrs.frozen
 class Timing:
-    """Seconds per call over the repetitions: the minimum (least disturbed) and median."""
+    """CPU seconds per call over the repetitions: the minimum (least disturbed) and the
+    median."""
 
     best: float
     median: float
+    samples: tuple[float, ...] = ()  # per repetition, in the order they were taken
 
     def ms(self) -> str:
         return f"{self.best * 1e3:.2f} ms (median {self.median * 1e3:.2f})"
@@ -31,10 +40,10 @@ def _once(fn: Callable[[], Any], number: int) -> float:
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter()
+        start = CLOCK()
         for _ in range(number):
             fn()
-        return (time.perf_counter() - start) / number
+        return (CLOCK() - start) / number
     finally:
         gc.enable()
 
@@ -52,6 +61,13 @@ def interleaved(
         for name, fn in fns.items():
             samples[name].append(_once(fn, number))
     return {
-        name: Timing(min(values), statistics.median(values))
+        name: Timing(min(values), statistics.median(values), tuple(values))
         for name, values in samples.items()
     }
+
+
+def paired_ratio(a: Timing, b: Timing) -> float:
+    """How many times ``b``'s time ``a`` takes: the median of the ratios of the samples
+    taken side by side in one round, so that a change of machine load between rounds
+    (on a shared machine) cancels out instead of pairing a quiet best with a busy one."""
+    return statistics.median(x / y for x, y in zip(a.samples, b.samples, strict=True))

@@ -21,7 +21,7 @@ class ZeepReplies:
     def __init__(self, shape: str) -> None:
         import zeep  # bench-only dependency
 
-        self.client = zeep.Client(str(WSDL))
+        self.client = zeep.Client(str(WSDL))  # type: ignore[no-untyped-call]
         self.binding = self.client.wsdl.services["Soap"].ports[_PORTS[shape]].binding
         self.operation = self.binding.get("GetImagesList")
 
