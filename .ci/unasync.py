@@ -36,6 +36,7 @@ SUBS = (
     ("__aexit__", "__exit__"),
     ("aiter_bytes", "iter_bytes"),
     ("aclose", "close"),
+    ("aread", "read"),
 )
 
 

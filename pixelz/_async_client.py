@@ -59,6 +59,7 @@ from ._policy import (
     Feedback,
     Outcome,
     Sleep,
+    Stopped,
     failure_from_exception,
 )
 from .errors import APIError, OutcomeUnknownError, PixelzError
@@ -912,9 +913,12 @@ class AsyncClient(ClientCore):
         reader = BodyReader(self._max_response_size, self._deadline)
         failure: Failure | None = None
         try:
-            response = await http.send(request, stream=True)
+            response: httpx.Response = await http.send(request, stream=True)
             try:
                 failure = reader.begin(response)
+                if failure is None and reader.watch(response):
+                    await response.aread()  # httpx reads it; the guard applies the limits
+                    return response
                 if failure is None:
                     async for chunk in response.aiter_bytes():
                         failure = reader.add(chunk)
@@ -922,6 +926,8 @@ class AsyncClient(ClientCore):
                             break
             finally:
                 await response.aclose()
+        except Stopped as stop:
+            return stop.failure
         except httpx.HTTPError as exc:
             return failure_from_exception(exc, call)
         return failure or reader.finish(response)

@@ -59,6 +59,7 @@ from ._policy import (
     Feedback,
     Outcome,
     Sleep,
+    Stopped,
     failure_from_exception,
 )
 from .errors import APIError, OutcomeUnknownError, PixelzError
@@ -912,9 +913,12 @@ class Client(ClientCore):
         reader = BodyReader(self._max_response_size, self._deadline)
         failure: Failure | None = None
         try:
-            response = http.send(request, stream=True)
+            response: httpx.Response = http.send(request, stream=True)
             try:
                 failure = reader.begin(response)
+                if failure is None and reader.watch(response):
+                    response.read()  # httpx reads it; the guard applies the limits
+                    return response
                 if failure is None:
                     for chunk in response.iter_bytes():
                         failure = reader.add(chunk)
@@ -922,6 +926,8 @@ class Client(ClientCore):
                             break
             finally:
                 response.close()
+        except Stopped as stop:
+            return stop.failure
         except httpx.HTTPError as exc:
             return failure_from_exception(exc, call)
         return failure or reader.finish(response)

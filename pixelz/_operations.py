@@ -156,7 +156,7 @@ class Field:
     xml_attribute: str | None = None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)  # a cache key of every parse
 class Record:
     """A result record type: its element name, its model and the fields in wire order.
 

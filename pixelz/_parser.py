@@ -193,8 +193,14 @@ class _Reader:
             )
             elements: Iterator[Any] = (element for _, element in events)
         else:
+            # The usual answer: one tree, errors found before any record is converted,
+            # then the container's record children, in order.
             root = etree.fromstring(body, _parser(encoding))
-            elements = root.iter(record_tag)
+            container = self._container(root)
+            if container is None:
+                return []
+            return [convert(element, restore) for element in container.iterchildren(record_tag)
+                    if element.get(_NIL) not in _TRUE]
         for count, element in enumerate(elements, 1):
             parent = element.getparent()
             if not parents or parents[-1][0] is not parent:
@@ -391,45 +397,117 @@ _STRING_LIKE = frozenset({"string", "dateTime"})
 Convert = Callable[[Any, "Callable[[str], str] | None"], Any]
 
 
+_TRUE = ("true", "1")
+
+
 @functools.lru_cache(maxsize=64)
 def _converter(spec: Record) -> Convert:
     """The function that turns one record element into ``spec.model``.
 
-    Built once per record type from its fields. A string element that is absent or nil
-    is None, an empty one ""; an array is its items (nil items dropped), () when absent,
-    nil or empty. A model with ``extra`` gets every other child element, wire name ->
-    text. Values are never quoted in errors: a server could echo the key there.
+    A string element that is absent or nil is None, an empty one ""; an array is its
+    items (nil items dropped), () when absent, nil or empty. A model with ``extra`` gets
+    every other child element, wire name -> text. Values are never quoted in errors: a
+    server could echo the key there.
+
+    This is the hot loop of every page, so the function is generated once per record
+    type, as attrs generates ``__init__``: one branch per field in schema order, strings
+    and scalars read inline. The source holds only variable names and indices; every
+    value (tags, converters, messages) is passed in the namespace.
     """
-    by_tag: dict[str, list[tuple[int, Field]]] = {}
-    for index, field in enumerate(spec.fields):
-        by_tag.setdefault(_T + field.wire, []).append((index, field))
-    defaults = tuple(() if f.type.is_array else None for f in spec.fields)
+    names: dict[str, Any] = {
+        "NIL": _NIL, "TRUE": _TRUE, "value": _value, "strings": _strings, "Extra": Extra,
+        "model": spec.model, "unknown": _unknown_child,
+    }
+    lines = ["def convert(element, restore):"]
+    lines += [f"    v{i} = {'()' if f.type.is_array else 'None'}"
+              for i, f in enumerate(spec.fields)]
+    if spec.extra:
+        lines.append("    extra = []")
+    lines.append("    for child in element:")
+    lines.append("        tag = child.tag")
+    done: set[str] = set()
+    for i, field in enumerate(spec.fields):
+        tag = _T + field.wire
+        if tag in done:
+            continue
+        done.add(tag)
+        names[f"T{i}"] = tag
+        lines.append(f"        {'if' if len(done) == 1 else 'elif'} tag == T{i}:")
+        same = [(j, f) for j, f in enumerate(spec.fields) if _T + f.wire == tag]
+        wire_type = field.type
+        if len(same) > 1 or field.xml_attribute is not None or (
+                wire_type.item is not None and wire_type.item.name not in _STRING_LIKE):
+            for j, each in same:  # several values from one element, or a rare shape
+                names[f"F{j}"] = each
+                lines.append(f"            v{j} = value(child, F{j}, restore)")
+        elif wire_type.item is not None:
+            names[f"I{i}"] = _T + wire_type.item_element
+            lines.append(f"            v{i} = () if child.get(NIL) in TRUE else "
+                         f"strings(child, I{i}, restore)")
+        elif wire_type.name in _STRING_LIKE:
+            lines += [
+                "            text = child.text",
+                "            if text is None:",
+                f"                v{i} = None if child.get(NIL) in TRUE else ''",
+                "            else:",
+                f"                v{i} = text if restore is None else restore(text)",
+            ]
+        else:
+            names[f"S{i}"] = _SCALARS[wire_type.name]
+            names[f"F{i}"] = field
+            names[f"M{i}"] = f"{field.wire} is not an xsd:{wire_type.name}"
+            lines += [
+                "            text = child.text",
+                "            if text is not None and text.strip():",
+                "                try:",
+                f"                    v{i} = S{i}(text)",
+                "                except (ValueError, KeyError, ArithmeticError):",
+                f"                    raise ValueError(M{i}) from None",
+                "            else:  # nil, or empty: absent (an error when required)",
+                f"                v{i} = value(child, F{i}, restore)",
+            ]
+    if spec.extra:
+        lines += ["        else:", "            unknown(child, restore, extra)"]
     required = [(i, f.wire) for i, f in enumerate(spec.fields) if f.required]
-    model, keep_extra = spec.model, spec.extra
+    if required:
+        names["REQUIRED"] = tuple(w for _, w in required)
+        names["ELEMENT"] = spec.element
+        values = ", ".join(f"v{i}" for i, _ in required)
+        absent = " or ".join(f"v{i} is None" for i, _ in required)  # no __eq__ on values
+        lines += [
+            f"    if {absent}:",
+            f"        missing = [w for w, v in zip(REQUIRED, ({values},)) if v is None]",
+            "        raise ValueError(ELEMENT + ' without ' + ', '.join(missing))",
+        ]
+    arguments = ", ".join(f"v{i}" for i in range(len(spec.fields)))
+    if spec.extra:
+        arguments += ", extra=Extra(extra)"
+    lines.append(f"    return model({arguments})")
+    code = compile("\n".join(lines), f"<pixelz converter for {spec.element}>", "exec")
+    exec(code, names)  # noqa: S102 - generated from the table, as attrs does
+    return names["convert"]  # type: ignore[no-any-return]
 
-    def convert(element: Any, restore: Callable[[str], str] | None) -> Any:
-        values: list[Any] = list(defaults)
-        extra: list[tuple[str, str | None]] = []
-        for child in element:
-            entries = by_tag.get(child.tag)
-            if entries is None:
-                if keep_extra and isinstance(child.tag, str):
-                    text = None if _is_nil(child) else "".join(child.itertext())
-                    if text is not None and restore is not None:
-                        text = restore(text)
-                    extra.append((child.tag.rpartition("}")[2], text))
-                continue  # unknown elements are otherwise ignored
-            for index, field in entries:
-                values[index] = _value(child, field, restore)
-        for index, _ in required:
-            if values[index] is None:
-                missing = ", ".join(w for i, w in required if values[i] is None)
-                raise ValueError(f"{spec.element} without {missing}")
-        if keep_extra:
-            return model(*values, extra=Extra(extra))
-        return model(*values)
 
-    return convert
+def _strings(element: Any, item_tag: str, restore: Callable[[str], str] | None) -> tuple[str, ...]:
+    """The items of an array of strings: nil ones dropped, empty ones ""."""
+    items = []
+    for item in element.iterchildren(item_tag):
+        text = item.text
+        if text is None:
+            if item.get(_NIL) in _TRUE:
+                continue
+            text = ""
+        items.append(text if restore is None else restore(text))
+    return tuple(items)
+
+
+def _unknown_child(child: Any, restore: Callable[[str], str] | None, extra: list[Any]) -> None:
+    """Keep an element the record type does not name, for its model's ``extra``."""
+    if isinstance(child.tag, str):  # not a comment or processing instruction
+        text = None if _is_nil(child) else "".join(child.itertext())
+        if text is not None and restore is not None:
+            text = restore(text)
+        extra.append((child.tag.rpartition("}")[2], text))
 
 
 def _value(child: Any, field: Field, restore: Callable[[str], str] | None) -> Any:
@@ -486,7 +564,7 @@ def _neutralize_control_refs(body: bytes) -> tuple[bytes, Callable[[str], str] |
     anyway. The stand-ins come from a block of the private-use area that the document
     does not use, so restoring them cannot touch genuine text.
     """
-    if b"&" not in body or b"&#" not in body:  # the first test is a quick memchr
+    if b"#" not in body or b"&#" not in body:  # the first test is a quick memchr
         return body, None
     refs = [(m, int(m.group(1), 16) if m.group(1) else int(m.group(2)))
             for m in _CHAR_REF.finditer(body)]

@@ -38,7 +38,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -73,6 +73,7 @@ __all__ = [
     "Send",
     "Sleep",
     "Stats",
+    "Stopped",
     "Success",
     "Verdict",
     "execute",
@@ -144,6 +145,8 @@ class ProtocolSelector:
 
     def order(self, transports: Sequence[Transport]) -> list[Transport]:
         """``transports`` in their order, with protocols in cool-down moved to the end."""
+        if not self._blocked_until:  # the usual case, without taking the lock
+            return list(transports)
         now = self.clock()
         with self._lock:
             cooling = {p for p, until in self._blocked_until.items() if until > now}
@@ -155,6 +158,8 @@ class ProtocolSelector:
             self._blocked_until[transport.protocol] = self.clock() + self.cooldown
 
     def succeeded(self, transport: Transport) -> None:
+        if self._last == transport.protocol and transport.protocol not in self._blocked_until:
+            return  # nothing to change (the usual case)
         with self._lock:
             self._blocked_until.pop(transport.protocol, None)
             self._last = transport.protocol
@@ -383,6 +388,43 @@ def failure_from_exception(exc: httpx.HTTPError, call: Call) -> Failure:
 _TRANSFER = frozenset({b"content-encoding", b"transfer-encoding", b"content-length"})
 
 
+class Stopped(Exception):
+    """Raised out of a guarded stream: the body broke a limit (``failure`` says which)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+class _Guard(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response stream that applies a :class:`BodyReader`'s limits as httpx reads it."""
+
+    def __init__(self, stream: Any, reader: BodyReader) -> None:
+        self._stream = stream
+        self._reader = reader
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            self._check(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            self._check(chunk)
+            yield chunk
+
+    def _check(self, chunk: bytes) -> None:
+        failure = self._reader.count(chunk)
+        if failure is not None:
+            raise Stopped(failure)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
 class BodyReader:
     """Collects a streamed body under ``max_response_size`` and the overall deadline: the
     same decisions for the sync and the async driver, which only feed it chunks."""
@@ -401,15 +443,31 @@ class BodyReader:
 
     def add(self, chunk: bytes) -> Failure | None:
         """Keep ``chunk``, or the reason to stop reading."""
+        failure = self.count(chunk)
+        if failure is None:
+            self.chunks.append(chunk)
+        return failure
+
+    def count(self, chunk: bytes) -> Failure | None:
+        """Account for ``chunk`` without keeping it: the reason to stop reading, or None."""
         self.size += len(chunk)
         if self.size > self.limit:
             return self._too_large()
-        self.chunks.append(chunk)
         if self.deadline and time.monotonic() - self.started > self.deadline:
             return Failure(
                 "timeout", f"timed out: response not complete within {self.deadline:g} s"
             )
         return None
+
+    def watch(self, response: httpx.Response) -> bool:
+        """Let httpx read the body itself, through a guard on its stream that applies the
+        limits, when the body is not encoded (so its size on the wire is its size). The
+        driver then reads the response in one call; an encoded body is read chunk by chunk
+        instead, so that its decoded size is what counts."""
+        if "content-encoding" in response.headers:
+            return False
+        response.stream = _Guard(response.stream, self)
+        return True
 
     def finish(self, response: httpx.Response) -> httpx.Response:
         """A response holding the body read under the limits. The body is already decoded,
