@@ -132,10 +132,11 @@ class Courier:
         shown = _shown(delivery.url)
         try:
             response = http.post(delivery.url, content=delivery.body, headers=headers)
-        except (httpx.HTTPError, ValueError) as exc:  # ValueError: a URL httpx cannot use
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # a URL it cannot use
             reason = str(exc).replace(delivery.url, shown) or "no answer"
             attempt = CallbackAttempt(None, f"{type(exc).__name__}: {reason}")
-            retry = isinstance(exc, httpx.TransportError)
+            retry = (isinstance(exc, httpx.TransportError)
+                     and not isinstance(exc, httpx.UnsupportedProtocol))
         else:
             attempt = CallbackAttempt(response.status_code)
             retry = response.status_code >= 500 or response.status_code in RETRY_STATUSES

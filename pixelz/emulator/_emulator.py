@@ -99,15 +99,20 @@ class Emulator:
         """Every callback queued since the last reset, in order, as it stands now."""
         return self.config.state.outbox.deliveries()
 
-    def wait_callbacks(self, timeout: float = 10.0) -> tuple[CallbackDelivery, ...]:
-        """Wait until no callback is pending (each delivered or failed for good), then
-        return :attr:`callbacks`; raises ``TimeoutError`` if some still are after
-        ``timeout`` seconds."""
+    def wait_callbacks(self, count: int = 0, timeout: float = 10.0
+                       ) -> tuple[CallbackDelivery, ...]:
+        """Wait until at least ``count`` callbacks were queued (images still on their way
+        on a real-time clock deliver meanwhile) and none is pending (each delivered or
+        failed for good), then return :attr:`callbacks`; raises ``TimeoutError`` if that
+        has not happened after ``timeout`` seconds."""
         outbox = self.config.state.outbox
-        if outbox.pending():
+        if self.app.has_work():
             self._courier.wake()
-        if not outbox.wait(timeout):
-            raise TimeoutError(f"{outbox.pending()} callback(s) still pending after {timeout} s")
+        if not outbox.wait(timeout, count):
+            raise TimeoutError(
+                f"after {timeout} s: {len(outbox.deliveries())} callback(s) queued "
+                f"(waiting for {count}), {outbox.pending()} still pending"
+            )
         return outbox.deliveries()
 
     def handle(

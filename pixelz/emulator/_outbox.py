@@ -105,9 +105,12 @@ class Outbox:
         with self._changed:
             return tuple(e.delivery for e in self._entries)
 
-    def wait(self, timeout: float) -> bool:
-        """Block until no callback is pending; False if ``timeout`` seconds passed first."""
+    def wait(self, timeout: float, count: int = 0) -> bool:
+        """Block until at least ``count`` callbacks were queued and none is pending; False
+        if ``timeout`` seconds passed first."""
         with self._changed:
             return self._changed.wait_for(
-                lambda: all(e.delivery.outcome != "pending" for e in self._entries), timeout
+                lambda: len(self._entries) >= count
+                and all(e.delivery.outcome != "pending" for e in self._entries),
+                timeout,
             )
