@@ -10,11 +10,13 @@ development and scripts (behind TLS, mount the same app in your own WSGI server)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import socket
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _cli_types as types
@@ -29,6 +31,7 @@ from ._cli_common import (
     subparser,
 )
 from ._cli_records import neutralize
+from .errors import WebhookError
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
@@ -173,7 +176,10 @@ def _verify(args: argparse.Namespace) -> int:
                     f"{args.secret_env} (or was changed on the way)")
     content_type = next((value for name, value in headers if name.lower() == "content-type"),
                         None)
-    event = webhooks.parse(body, content_type)  # a WebhookError is one line, exit 1
+    try:
+        event = webhooks.parse(body, content_type)
+    except WebhookError as exc:  # signed, but not a callback pixelz can read: not a usage error
+        return fail(f"the signature is valid, but {exc}")
     _print_event(event)
     return EXIT_OK
 
@@ -203,11 +209,12 @@ def _listen(args: argparse.Namespace) -> int:
         received += 1
 
     app = _reporting(webhooks.app(secret, handler))
+    state = _State()
     try:
-        server = _server(args.host, args.port, app)
+        server = _server(args.host, args.port, app, state)
     except OSError as exc:
         return fail(f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}")
-    with server:
+    with server, _ctrl_c_between_requests(state):
         host, port = str(server.server_address[0]), server.server_port
         shown = f"[{host}]" if ":" in host else host
         until = (f"stops after {args.count} callback{'s' if args.count != 1 else ''} or Ctrl-C"
@@ -251,7 +258,41 @@ def _reporting(app: WSGIApplication) -> WSGIApplication:
     return wrapper
 
 
-def _server(host: str, port: int, app: WSGIApplication) -> WSGIServer:
+class _State:
+    """Whether a request is being answered, and whether Ctrl-C came meanwhile."""
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.interrupted = False
+
+
+@contextlib.contextmanager
+def _ctrl_c_between_requests(state: _State) -> Iterator[None]:
+    """Ctrl-C while a request is being answered takes effect once it is answered: wsgiref
+    catches any exception raised inside a request, KeyboardInterrupt included, prints a
+    traceback and serves on. Left alone where SIGINT is ignored (a background job) or
+    handled by someone else, and off the main thread."""
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if not state.busy:
+            raise KeyboardInterrupt
+        state.interrupted = True
+
+    try:
+        signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _server(host: str, port: int, app: WSGIApplication, state: _State) -> WSGIServer:
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     class Handler(WSGIRequestHandler):
@@ -263,6 +304,15 @@ def _server(host: str, port: int, app: WSGIApplication) -> WSGIServer:
 
     class Server(WSGIServer):
         address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            state.busy = True
+            try:
+                super().process_request(request, client_address)
+            finally:
+                state.busy = False
+            if state.interrupted:
+                raise KeyboardInterrupt
 
     server = make_server(host, port, app, server_class=Server, handler_class=Handler)
     server.timeout = None  # handle_request blocks until a request (or Ctrl-C)
