@@ -46,6 +46,7 @@ __all__ = [
     "fail",
     "filter_options",
     "format_option",
+    "help_text",
     "image_query",
     "isatty",
     "no_page_with_all",
@@ -265,6 +266,14 @@ def _plain(message: str, parser: argparse.ArgumentParser) -> str:
     if problem.startswith("ignored explicit argument"):
         return f"{name} takes no value"
     return f"{name}: {problem}"
+
+
+def help_text(text: str) -> str:
+    """A command's description wrapped at 79 columns (the formatter keeps descriptions as
+    written, so that examples keep their lines)."""
+    import textwrap
+
+    return textwrap.fill(text, width=79)
 
 
 def subparser(commands: Any, name: str, prog: str, **kwargs: Any) -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from ._cli_common import (
     fail,
     filter_options,
     format_option,
+    help_text,
     image_query,
     isatty,
     note_unknown_statuses,
@@ -71,9 +72,10 @@ def add_wait(commands: Any) -> None:
     wait = subparser(
         commands, "wait", "pixelz images wait",
         help="wait until an image reaches a status, Delivered by default (GetImageStatus)",
-        description="Poll an image, by ticket or by your own image id, until it reaches a "
-        "status (Delivered unless --status says otherwise), then print it as `images get` "
-        "does. On a terminal, a spinner on stderr shows the time spent.",
+        description=help_text(
+            "Poll an image, by ticket or by your own image id, until it reaches a "
+            "status (Delivered unless --status says otherwise), then print it as `images get` "
+            "does. On a terminal, a spinner on stderr shows the time spent."),
         epilog=_WAIT_EXAMPLES,
     )
     which = wait.add_mutually_exclusive_group(required=True)
@@ -163,10 +165,11 @@ def add_download(commands: Any) -> None:
     download = subparser(
         commands, "download", "pixelz images download",
         help="download the final files of delivered images",
-        description="Download the final files of images, given by ticket (GetImageStatus) or "
-        "by the filters of `images list` (GetImagesList, every page), into a directory, "
-        "several at a time. On a terminal, a progress bar on stderr counts files and bytes; "
-        "a summary follows.",
+        description=help_text(
+            "Download the final files of images, given by ticket (GetImageStatus) or "
+            "by the filters of `images list` (GetImagesList, every page), into a directory, "
+            "several at a time. On a terminal, a progress bar on stderr counts files and bytes; "
+            "a summary follows."),
         epilog=_DOWNLOAD_EXAMPLES,
     )
     download.add_argument("tickets", nargs="*", type=types.ticket, metavar="TICKET",

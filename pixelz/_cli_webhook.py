@@ -26,6 +26,7 @@ from ._cli_common import (
     add_secret,
     configure_stdout,
     fail,
+    help_text,
     isatty,
     stderr_line,
     subparser,
@@ -86,8 +87,9 @@ def add_webhook(commands: Any) -> None:
     webhook = subparser(
         commands, "webhook", "pixelz webhook",
         help="verify a callback, or receive callbacks on a local port",
-        description="Check the signature of Pixelz callbacks (HMAC-SHA256 of the body under "
-        "your Application Secret Code) and read them.",
+        description=help_text(
+            "Check the signature of Pixelz callbacks (HMAC-SHA256 of the body under "
+            "your Application Secret Code) and read them."),
         epilog=_COMMAND_EXAMPLES,
     )
     webhook_commands = webhook.add_subparsers(dest="webhook_command", metavar="COMMAND",
@@ -95,9 +97,10 @@ def add_webhook(commands: Any) -> None:
     verify = subparser(
         webhook_commands, "verify", "pixelz webhook verify",
         help="check one callback body (stdin) against its signature",
-        description="Check a callback body, read from stdin, against its signature, given "
-        "as headers (--header, as received) or alone (--signature); print the event when "
-        "it is valid.",
+        description=help_text(
+            "Check a callback body, read from stdin, against its signature, given "
+            "as headers (--header, as received) or alone (--signature); print the event when "
+            "it is valid."),
         epilog=_VERIFY_EXAMPLES,
     )
     _secret_option(verify)
@@ -112,8 +115,9 @@ def add_webhook(commands: Any) -> None:
     listen = subparser(
         webhook_commands, "listen", "pixelz webhook listen",
         help="receive callbacks on a local port and print each verified one",
-        description="Serve a callback receiver over HTTP in the foreground: verified "
-        "callbacks are printed as JSON lines, others refused.",
+        description=help_text(
+            "Serve a callback receiver over HTTP in the foreground: verified "
+            "callbacks are printed as JSON lines, others refused."),
         epilog=_LISTEN_EXAMPLES,
     )
     listen.add_argument("--host", default=DEFAULT_HOST, type=types.xml_text, metavar="H",

@@ -1,5 +1,6 @@
-"""The ``pixelz`` command line: submit, follow, reject and delete images; read products,
-invoices, templates and the account; compare protocols; run the local emulator.
+"""The ``pixelz`` command line: submit, follow, reject and delete images, wait for them and
+download their finals; read products, invoices, templates and the account; compare protocols;
+verify and receive callbacks; run the local emulator.
 
 Credentials come from ``PIXELZ_CONTACT_EMAIL`` / ``PIXELZ_CONTACT_API_KEY`` only and are never
 printed. Exit codes: 0 success, 1 API or network error (one line on stderr) or a confirmation
@@ -184,9 +185,12 @@ examples:
   pixelz --emulator account
   pixelz --emulator compare --status delivered
   pixelz emulator --port 8080                      serve the emulator on loopback
+  pixelz webhook listen --port 8090 --secret-env PIXELZ_WEBHOOK_SECRET
 
   export PIXELZ_CONTACT_EMAIL=you@example.com PIXELZ_CONTACT_API_KEY=...
   pixelz images list --status delivered --per-page 20
+  pixelz images wait 6f1c2d3e-0000-4000-8000-000000000001 --timeout 3600
+  pixelz images download --status delivered --dest finals/
 
 credentials: PIXELZ_CONTACT_EMAIL and PIXELZ_CONTACT_API_KEY (environment only).
 exit codes: 0 success, 1 API or network error (or a confirmation answered no),
@@ -263,7 +267,8 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         prog=PROG,
         description="Use the Pixelz image-editing API over SOAP 1.1, SOAP 1.2, HTTP POST or\n"
         "HTTP GET, with automatic fallback between them: submit images and follow them,\n"
-        "reject or delete them, read your products, invoices, templates and account.",
+        "download their final files, reject or delete them, read your products, invoices,\n"
+        "templates and account; verify and receive Pixelz callbacks.",
         epilog=_MAIN_EXAMPLES,
         formatter_class=Formatter,
     )
@@ -278,8 +283,9 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
 
     images = subparser(
         commands, "images", "pixelz images",
-        help="submit, list, look up, reject or delete images",
-        description="Submit images, list them or look one up, reject or delete them.",
+        help="submit, list, look up, wait for, download, reject or delete images",
+        description="Submit images, list them or look one up, wait for them and download their\n"
+        "final files, reject or delete them.",
         epilog="examples:\n  pixelz --emulator images list\n  pixelz --emulator images get "
         f"--customer-image-id {_DEMO_SKU}\n  pixelz --emulator images submit "
         "https://example.com/photos/jacket.jpg --template 101\n",
@@ -325,7 +331,6 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
     add_invoices(commands)
     add_templates(commands)
     add_account_edit(add_account(commands))
-    add_webhook(commands)
 
     compare = subparser(
         commands, "compare", "pixelz compare",
@@ -338,6 +343,7 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
     format_option(compare, ("table", "json"))
     target_options(compare, top=False)
     compare.set_defaults(handler=_cmd_compare)
+    add_webhook(commands)
 
     if full_emulator:
         from .emulator import _command
