@@ -277,7 +277,8 @@ class DownloadProgress:
     """
 
     def __init__(self, stream: IO[str], files: int, *, width: int,
-                 console: Console | None = None) -> None:
+                 console: Console | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self._lock = threading.Lock()
         self._bar = Progress(
             TextColumn("pixelz:"), _FilesBar(24),
@@ -285,7 +286,7 @@ class DownloadProgress:
             TransferSpeedColumn(), TimeElapsedColumn(),
             console=console or _console(stream, width, styled=True), auto_refresh=True,
             refresh_per_second=10, transient=True, redirect_stdout=False,
-            redirect_stderr=False,
+            redirect_stderr=False, get_time=clock,
         )
         self._task = self._bar.add_task("download", total=None, files=0, of=files)
         self._running = False
@@ -308,10 +309,9 @@ class DownloadProgress:
                 self._bar.stop()
                 self._running = False
 
-    @property
-    def progress(self) -> Progress:
-        """The rich Progress itself (to render a frame of it elsewhere)."""
-        return self._bar
+    def frame(self) -> RenderableType:
+        """What the bar shows now (for a screenshot or a test)."""
+        return self._bar.get_renderable()
 
 
 class Spinner:
