@@ -1,5 +1,6 @@
-"""``webhook verify`` (check one callback body read from stdin) and ``webhook listen`` (receive
-callbacks on a local port), both over :mod:`pixelz.webhooks`.
+"""``webhook verify`` (check one callback body read from stdin), ``webhook listen`` (receive
+callbacks on a local port) and ``webhook sign`` (sign a body, to test a receiver), over
+:mod:`pixelz.webhooks`.
 
 The secret is read from the environment variable ``--secret-env`` names, never from the command
 line, and is never printed. ``listen`` serves :func:`pixelz.webhooks.app` with the standard
@@ -51,6 +52,7 @@ examples:
   pixelz webhook verify --secret-env PIXELZ_WEBHOOK_SECRET \\
       --header 'X-RTB-Partner-HMAC-SHA256: 3q2+7w...' < body.json
   pixelz webhook listen --port 8090 --secret-env PIXELZ_WEBHOOK_SECRET
+  pixelz webhook sign --secret-env PIXELZ_WEBHOOK_SECRET < body.json
 """
 
 _VERIFY_EXAMPLES = """\
@@ -63,6 +65,14 @@ examples:
 The body is read from stdin, byte for byte as received. Exit 0 when the signature is the
 HMAC-SHA256 of the body under the secret (the event is printed as one JSON line), 1 when it
 is not or the body cannot be read.
+"""
+
+_SIGN_EXAMPLES = """\
+examples:
+  pixelz webhook sign --secret-env PIXELZ_WEBHOOK_SECRET < body.json
+  curl -H "X-RTB-Partner-HMAC-SHA256: $(pixelz webhook sign --secret-env PIXELZ_WEBHOOK_SECRET \\
+      < body.json)" -H 'Content-Type: application/json' --data-binary @body.json \\
+      http://127.0.0.1:8090/
 """
 
 _LISTEN_EXAMPLES = """\
@@ -86,7 +96,7 @@ def _secret_option(parser: argparse.ArgumentParser) -> None:
 def add_webhook(commands: Any) -> None:
     webhook = subparser(
         commands, "webhook", "pixelz webhook",
-        help="verify a callback, or receive callbacks on a local port",
+        help="verify a callback, receive callbacks on a local port, sign a test body",
         description=help_text(
             "Check the signature of Pixelz callbacks (HMAC-SHA256 of the body under "
             "your Application Secret Code) and read them."),
@@ -111,6 +121,18 @@ def add_webhook(commands: Any) -> None:
     verify.add_argument("--signature", type=types.xml_text, metavar="SIG",
                         help=f"the signature alone (the value of {SIGNATURE_HEADER})")
     verify.set_defaults(handler=_verify)
+
+    sign = subparser(
+        webhook_commands, "sign", "pixelz webhook sign",
+        help="sign a body (stdin) as Pixelz would, to test a receiver",
+        description=help_text(
+            "Print the signature of a body read from stdin: the base64 HMAC-SHA256 of its "
+            "bytes under the secret, the value Pixelz sends in X-RTB-Partner-HMAC-SHA256. "
+            "For testing a receiver of your own."),
+        epilog=_SIGN_EXAMPLES,
+    )
+    _secret_option(sign)
+    sign.set_defaults(handler=_sign)
 
     listen = subparser(
         webhook_commands, "listen", "pixelz webhook listen",
@@ -158,7 +180,27 @@ def _print_event(event: CallbackEvent) -> None:
     sys.stdout.flush()
 
 
-# -- verify -----------------------------------------------------------------------------------
+def _read_body() -> bytes:
+    """stdin's bytes as they are (a callback body is signed byte for byte)."""
+    if isatty(sys.stdin):
+        stderr_line("reading the callback body from stdin; end it with Ctrl-D")
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+
+
+# -- sign and verify ------------------------------------------------------------------------
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from . import webhooks
+
+    secret = _secret(args)
+    signature = webhooks.sign(_read_body(), secret)
+    configure_stdout("text")
+    sys.stdout.write(signature + "\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -171,10 +213,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not _has_signature(headers):
         raise UsageError(f"no signature: give --signature SIG, or --header "
                          f"'{SIGNATURE_HEADER}: SIG' as the callback carried it", args.prog)
-    if isatty(sys.stdin):
-        stderr_line("reading the callback body from stdin; end it with Ctrl-D")
-    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-    body = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    body = _read_body()
     if not webhooks.verify(body, headers, secret):
         return fail(f"invalid signature: the body was not signed with the secret in "
                     f"{args.secret_env} (or was changed on the way)")

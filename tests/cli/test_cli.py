@@ -61,6 +61,7 @@ def base(emulator: Emulator) -> list[str]:
         ["webhook"],
         ["webhook", "verify"],
         ["webhook", "listen"],
+        ["webhook", "sign"],
         ["emulator"],
     ],
     ids=lambda a: " ".join(a) or "top",

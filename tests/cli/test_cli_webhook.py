@@ -117,7 +117,9 @@ def test_a_header_is_name_colon_value(cli: Run) -> None:
     )
 
 
-@pytest.mark.parametrize("command", [[*VERIFY, "--signature", "x"], LISTEN])
+@pytest.mark.parametrize("command", [[*VERIFY, "--signature", "x"], LISTEN,
+                                     ["webhook", "sign", "--secret-env",
+                                      "PIXELZ_WEBHOOK_SECRET"]])
 def test_the_secret_variable_must_be_set(cli: Run, command: list[str]) -> None:
     result = cli(*command, env=clean_env(False, PIXELZ_WEBHOOK_SECRET=""))
     assert result.returncode == 2
@@ -142,6 +144,19 @@ def test_a_terminal_on_stdin_is_told_how_to_end(cli: Run) -> None:
     assert result.stderr_lines == [
         "pixelz: reading the callback body from stdin; end it with Ctrl-D"
     ]
+
+
+# -- sign ---------------------------------------------------------------------------------------
+
+
+def test_sign_prints_what_verify_accepts(cli: Run) -> None:
+    signed = cli("webhook", "sign", "--secret-env", "PIXELZ_WEBHOOK_SECRET", stdin=_stdin(BODY),
+                 env=ENV)
+    assert signed.returncode == 0
+    assert signed.stdout == f"{SIGNATURE}\n"
+    checked = cli(*VERIFY, "--signature", signed.stdout.strip(), stdin=_stdin(BODY), env=ENV)
+    assert checked.returncode == 0
+    _no_secret(signed.stdout, signed.stderr)
 
 
 # -- listen -----------------------------------------------------------------------------------
