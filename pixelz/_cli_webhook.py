@@ -175,7 +175,6 @@ def event_dict(event: CallbackEvent) -> dict[str, object]:
 
 
 def _print_event(event: CallbackEvent) -> None:
-    configure_stdout("ndjson")
     sys.stdout.write(json.dumps(event_dict(event), ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()
 
@@ -223,6 +222,7 @@ def _verify(args: argparse.Namespace) -> int:
         event = webhooks.parse(body, content_type)
     except WebhookError as exc:  # signed, but not a callback pixelz can read: not a usage error
         return fail(f"the signature is valid, but {exc}")
+    configure_stdout("ndjson")
     _print_event(event)
     return EXIT_OK
 
@@ -244,6 +244,7 @@ def _listen(args: argparse.Namespace) -> int:
     from . import webhooks
 
     secret = _secret(args)
+    configure_stdout("ndjson")
     received = 0
 
     def handler(event: CallbackEvent) -> None:
