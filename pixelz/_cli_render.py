@@ -256,8 +256,9 @@ class _FilesBar(ProgressColumn):
         self.width = width
 
     def render(self, task: Task) -> ProgressBar:
+        # rich's own finished colour becomes grey on 16-colour terminals, like the empty part
         return ProgressBar(total=max(1, task.fields["of"]), completed=task.fields["files"],
-                           width=self.width)
+                           width=self.width, finished_style="green")
 
 
 class _Bytes(ProgressColumn):

@@ -265,6 +265,8 @@ def test_a_progress_bar_on_a_terminal(cli: Run, at: list[str], tmp_path: Path) -
     assert "━" in err  # then the bar
     assert " 0/3 files " in err  # its first state, and its last
     assert " 3/3 files 78.0 kB " in err
+    # the finished bar is green, not the grey of an empty one (rich's default, on 16 colours)
+    assert re.search(r"\x1b\[32m━{24}\x1b\[0m 3/3 files", result.stderr)
     assert result.stderr.endswith(ERASE)  # erased before the summary, which goes to stdout
     assert "\x1b[" not in result.stdout
     assert result.stdout.startswith(f"3 files in {tmp_path}: 3 downloaded")
