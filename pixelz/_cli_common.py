@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from . import _cli_types as types
-from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE
+from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE, STATUS_NAMES
 from ._cli_records import Kind, csv_row, field_names, json_line, neutralize, record_dict
 from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
-from .models import Protocol
+from .models import Protocol, SortBy
 
 if TYPE_CHECKING:
     from ._cli_render import ListProgress
@@ -44,9 +44,13 @@ __all__ = [
     "confirm",
     "date_range",
     "fail",
+    "filter_options",
     "format_option",
+    "help_text",
+    "image_query",
     "isatty",
     "no_page_with_all",
+    "note_unknown_statuses",
     "option_names",
     "page_footer",
     "reset_secrets",
@@ -264,6 +268,14 @@ def _plain(message: str, parser: argparse.ArgumentParser) -> str:
     return f"{name}: {problem}"
 
 
+def help_text(text: str) -> str:
+    """A command's description wrapped at 79 columns (the formatter keeps descriptions as
+    written, so that examples keep their lines)."""
+    import textwrap
+
+    return textwrap.fill(text, width=79)
+
+
 def subparser(commands: Any, name: str, prog: str, **kwargs: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(
         name, formatter_class=Formatter, **kwargs
@@ -272,8 +284,11 @@ def subparser(commands: Any, name: str, prog: str, **kwargs: Any) -> argparse.Ar
     return parser
 
 
-def target_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """--emulator/--base-url/--protocol/--timeout, accepted before or after the command."""
+def target_options(
+    parser: argparse.ArgumentParser, *, top: bool, request_timeout: bool = True
+) -> None:
+    """--emulator/--base-url/--protocol/--timeout, accepted before or after the command;
+    without ``request_timeout``, --timeout only before it (the command has its own)."""
     default: Any = argparse.SUPPRESS
     group = parser.add_argument_group("service options")
     target = group.add_mutually_exclusive_group()
@@ -290,6 +305,8 @@ def target_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default="auto" if top else default,
         help="pin one protocol (default auto: every protocol the call allows, with fallback)",
     )
+    if not request_timeout:
+        return
     group.add_argument(
         "--timeout", type=types.timeout, metavar="S",
         default=DEFAULT_TIMEOUT if top else default,
@@ -503,3 +520,60 @@ def date_range(args: argparse.Namespace) -> None:
             "must not be later than --to",
             args.prog,
         )
+
+
+# -- the images filters ---------------------------------------------------------------------------
+
+
+def filter_options(parser: argparse.ArgumentParser, *, paging: bool = True) -> None:
+    """The images filters of ``images list`` (and ``compare``, ``images download``);
+    ``--page`` only with ``paging`` (a command that walks every page has none)."""
+    group = parser.add_argument_group("filters")
+    group.add_argument("--status", type=types.status, metavar="S",
+                       help="only this status: an id or a name, e.g. Delivered")
+    group.add_argument("--exclude-status", type=types.status, metavar="S",
+                       help="all but this status")
+    group.add_argument("--product-id", metavar="P", type=types.xml_text,
+                       help="only this product")
+    group.add_argument("--from", dest="from_date", type=types.date, metavar="YYYY-MM-DD",
+                       help="created on or after this day")
+    group.add_argument("--to", dest="to_date", type=types.date, metavar="YYYY-MM-DD",
+                       help="created on or before this day")
+    if paging:
+        group.add_argument("--page", type=types.page, metavar="N",
+                           help="1-based page (default 1)")
+        group.add_argument("--per-page", type=types.per_page("images"), metavar="N",
+                           help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; "
+                           f"{MAX_PER_PAGE} with --all)")
+    else:
+        group.add_argument("--per-page", type=types.per_page("images"), metavar="N",
+                           help=f"records per page of the walk, 1 to {MAX_PER_PAGE} (default "
+                           f"{MAX_PER_PAGE})")
+    group.add_argument("--sort-by", choices=[s.value for s in SortBy], help="sort key")
+    group.add_argument("--desc", action="store_true", help="sort descending")
+
+
+def image_query(args: argparse.Namespace) -> dict[str, object]:
+    """The SDK keywords of the filters (after checking the date range)."""
+    date_range(args)
+    return dict(
+        status=args.status,
+        exclude_status=args.exclude_status,
+        product_id=args.product_id,
+        from_date=args.from_date,
+        to_date=args.to_date,
+        per_page=args.per_page,
+        sort_by=args.sort_by,
+        descending=True if args.desc else None,
+    )
+
+
+def note_unknown_statuses(args: argparse.Namespace) -> None:
+    """Explain a status id pixelz has no name for, rather than refuse it (it is sent as is)."""
+    for option, value in (("--status", args.status), ("--exclude-status", args.exclude_status)):
+        if value is not None and int(value) not in STATUS_NAMES:
+            known = ", ".join(f"{name} ({code})" for code, name in STATUS_NAMES.items())
+            stderr_line(
+                f"note: {option} {value} is not a status pixelz knows by name ({known}); "
+                "it is sent to the service as is"
+            )

@@ -1,4 +1,5 @@
-"""Terminal output on rich: record tables, the protocol comparison, the ``--all`` progress bar.
+"""Terminal output on rich: record tables, the protocol comparison, the ``--all`` progress
+bar, the download progress bar and the spinner of ``images wait``.
 
 Only the command line imports this module (``import pixelz`` never loads rich). Output that
 is not a terminal is plain text: no ANSI codes, no trailing blanks, exactly one line per
@@ -14,13 +15,25 @@ cut, then the flexible ones are narrowed; rich renders at exactly those widths.
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.filesize import decimal
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+from rich.progress_bar import ProgressBar
 from rich.table import Column as RichColumn
 from rich.table import Table
 from rich.text import Text
@@ -32,10 +45,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PROGRESS_INTERVAL",
+    "DownloadProgress",
     "ListProgress",
+    "Spinner",
     "TableLayout",
     "cell_width",
     "fit",
+    "human_bytes",
     "render",
     "render_comparison",
 ]
@@ -225,3 +241,96 @@ def progress_text(noun: Kind, count: int, per_page: int | None, protocol: Any) -
     fetching = f", fetching page {count // per_page + 1}" if per_page else ", fetching more"
     over = f", over {protocol}" if protocol is not None else ""
     return f"{noun.count(count)}{fetching}{over}"
+
+
+def human_bytes(count: int) -> str:
+    """``1.2 MB``, ``512 bytes``: sizes in decimal units, as the progress bar shows them."""
+    return decimal(count)
+
+
+class _FilesBar(ProgressColumn):
+    """A bar of files done out of files to do (the task's own ``completed`` counts bytes)."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
+
+    def render(self, task: Task) -> ProgressBar:
+        # rich's own finished colour becomes grey on 16-colour terminals, like the empty part
+        return ProgressBar(total=max(1, task.fields["of"]), completed=task.fields["files"],
+                           width=self.width, finished_style="green")
+
+
+class _Bytes(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(human_bytes(int(task.completed)), style="progress.download")
+
+
+class DownloadProgress:
+    """The progress of ``images download`` on stderr (a terminal): one bar of the files
+    done out of the files to do, then ``3/10 files``, the bytes written, the speed and
+    the time spent.
+
+    :meth:`update` is the SDK's ``progress(files_done, files_total, bytes_done)``
+    callback, called on the download threads; rich redraws ten times a second on its own
+    thread. The first and last states are always drawn; :meth:`stop` takes the bar off
+    the screen (before the summary, an error line, or ``interrupted``).
+    """
+
+    def __init__(self, stream: IO[str], files: int, *, width: int,
+                 console: Console | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._bar = Progress(
+            TextColumn("pixelz:"), _FilesBar(24),
+            TextColumn("{task.fields[files]}/{task.fields[of]} files"), _Bytes(),
+            TransferSpeedColumn(), TimeElapsedColumn(),
+            console=console or _console(stream, width, styled=True), auto_refresh=True,
+            refresh_per_second=10, transient=True, redirect_stdout=False,
+            redirect_stderr=False, get_time=clock,
+        )
+        self._task = self._bar.add_task("download", total=None, files=0, of=files)
+        self._running = False
+
+    def start(self) -> None:
+        self._bar.start()
+        self._running = True
+        self._bar.refresh()
+
+    def update(self, files_done: int, files_total: int, bytes_done: int) -> None:
+        with self._lock:
+            self._bar.update(self._task, completed=max(bytes_done, 0), files=files_done,
+                             of=files_total)
+
+    def stop(self) -> None:
+        """Draw the last state, then erase the bar."""
+        with self._lock:
+            if self._running:
+                self._bar.refresh()
+                self._bar.stop()
+                self._running = False
+
+    def frame(self) -> RenderableType:
+        """What the bar shows now (for a screenshot or a test)."""
+        return self._bar.get_renderable()
+
+
+class Spinner:
+    """A spinner, ``text`` and the time spent, on stderr (a terminal) while a blocking
+    call runs (``images wait``); erased by :meth:`stop`."""
+
+    def __init__(self, stream: IO[str], text: str, *, width: int) -> None:
+        self._bar = Progress(
+            TextColumn("pixelz:"), SpinnerColumn(), TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=_console(stream, width, styled=True), auto_refresh=True,
+            refresh_per_second=4, transient=True, redirect_stdout=False, redirect_stderr=False,
+        )
+        self._bar.add_task(neutralize(text), total=None)
+
+    def start(self) -> None:
+        self._bar.start()
+        self._bar.refresh()
+
+    def stop(self) -> None:
+        self._bar.stop()

@@ -25,9 +25,12 @@ __all__ = [
     "deadline",
     "env_name",
     "field_text",
+    "header",
     "image_url",
     "page",
     "per_page",
+    "port",
+    "seconds",
     "status",
     "template_id",
     "text",
@@ -136,6 +139,35 @@ def timeout(text: str) -> float:
     except InvalidArgumentError:
         _type_error(f"expected a number of seconds greater than 0, such as 30, got {text!r}")
     return value
+
+
+def seconds(text: str) -> float:
+    """A duration in seconds, more than 0 (``--timeout`` of ``images wait``,
+    ``--poll-interval``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:  # also refuses nan
+        _type_error(f"expected a number of seconds greater than 0, such as 30, got {text!r}")
+    return value
+
+
+def port(text: str) -> int:
+    return whole_number(text, 65535, "a port number from 0 to 65535 (0 picks a free one)",
+                        lower=0)
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+
+
+def header(text: str) -> tuple[str, str]:
+    """An HTTP header written ``Name: value``, as curl takes it."""
+    name, colon, value = text.partition(":")
+    if not colon or not _TOKEN.match(name.strip()):
+        _type_error("expected a header written 'Name: value', such as "
+                    "'X-RTB-Partner-HMAC-SHA256: <signature>'")
+    return name.strip(), value.strip()
 
 
 def base_url(text: str) -> str:

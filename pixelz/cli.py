@@ -1,5 +1,6 @@
-"""The ``pixelz`` command line: submit, follow, reject and delete images; read products,
-invoices, templates and the account; compare protocols; run the local emulator.
+"""The ``pixelz`` command line: submit, follow, reject and delete images, wait for them and
+download their finals; read products, invoices, templates and the account; compare protocols;
+verify and receive callbacks; run the local emulator.
 
 Credentials come from ``PIXELZ_CONTACT_EMAIL`` / ``PIXELZ_CONTACT_API_KEY`` only and are never
 printed. Exit codes: 0 success, 1 API or network error (one line on stderr) or a confirmation
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from . import _cli_types as types
-from ._arguments import MAX_PER_PAGE, STATUS_NAMES
+from ._arguments import STATUS_NAMES
 from ._cli_common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -37,11 +38,13 @@ from ._cli_common import (
     UsageError,
     client,
     configure_stdout,
-    date_range,
     fail,
+    filter_options,
     format_option,
+    image_query,
     isatty,
     no_page_with_all,
+    note_unknown_statuses,
     option_names,
     reset_secrets,
     stderr_line,
@@ -53,14 +56,15 @@ from ._cli_common import (
     write_one,
     write_page,
 )
+from ._cli_deliveries import add_download, add_wait
 from ._cli_reads import add_account, add_invoices, add_products, add_templates
 from ._cli_records import IMAGES, neutralize, record_dict, render_details, status_cell
 from ._cli_types import EXAMPLE_TICKET
+from ._cli_webhook import add_webhook
 from ._cli_writes import add_account_edit, add_delete, add_reject, add_submit
 from ._core import ITER_PER_PAGE
 from ._operations import IMAGE_STATUS
 from .errors import InvalidArgumentError, PixelzError
-from .models import SortBy
 
 if TYPE_CHECKING:
     from .compare import ProtocolComparison
@@ -181,9 +185,12 @@ examples:
   pixelz --emulator account
   pixelz --emulator compare --status delivered
   pixelz emulator --port 8080                      serve the emulator on loopback
+  pixelz webhook listen --port 8090 --secret-env PIXELZ_WEBHOOK_SECRET
 
   export PIXELZ_CONTACT_EMAIL=you@example.com PIXELZ_CONTACT_API_KEY=...
   pixelz images list --status delivered --per-page 20
+  pixelz images wait 6f1c2d3e-0000-4000-8000-000000000001 --timeout 3600
+  pixelz images download --status delivered --dest finals/
 
 credentials: PIXELZ_CONTACT_EMAIL and PIXELZ_CONTACT_API_KEY (environment only).
 exit codes: 0 success, 1 API or network error (or a confirmation answered no),
@@ -260,7 +267,8 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         prog=PROG,
         description="Use the Pixelz image-editing API over SOAP 1.1, SOAP 1.2, HTTP POST or\n"
         "HTTP GET, with automatic fallback between them: submit images and follow them,\n"
-        "reject or delete them, read your products, invoices, templates and account.",
+        "download their final files, reject or delete them, read your products, invoices,\n"
+        "templates and account; verify and receive Pixelz callbacks.",
         epilog=_MAIN_EXAMPLES,
         formatter_class=Formatter,
     )
@@ -275,8 +283,9 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
 
     images = subparser(
         commands, "images", "pixelz images",
-        help="submit, list, look up, reject or delete images",
-        description="Submit images, list them or look one up, reject or delete them.",
+        help="submit, list, look up, wait for, download, reject or delete images",
+        description="Submit images, list them or look one up, wait for them and download their\n"
+        "final files, reject or delete them.",
         epilog="examples:\n  pixelz --emulator images list\n  pixelz --emulator images get "
         f"--customer-image-id {_DEMO_SKU}\n  pixelz --emulator images submit "
         "https://example.com/photos/jacket.jpg --template 101\n",
@@ -289,7 +298,7 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         description="List images matching the filters, one page or --all of them.",
         epilog=_LIST_EXAMPLES,
     )
-    _filter_options(listing)
+    filter_options(listing)
     listing.add_argument(
         "--all", action="store_true",
         help="stream every page (a progress bar on stderr on a terminal)",
@@ -314,6 +323,8 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
     get.set_defaults(handler=_cmd_get)
 
     add_submit(image_commands)
+    add_wait(image_commands)
+    add_download(image_commands)
     add_reject(image_commands)
     add_delete(image_commands)
     add_products(commands)
@@ -328,10 +339,11 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         "latency, bytes, records and whether the answers agree.",
         epilog=_COMPARE_EXAMPLES,
     )
-    _filter_options(compare)
+    filter_options(compare)
     format_option(compare, ("table", "json"))
     target_options(compare, top=False)
     compare.set_defaults(handler=_cmd_compare)
+    add_webhook(commands)
 
     if full_emulator:
         from .emulator import _command
@@ -350,58 +362,13 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
     return parser
 
 
-def _filter_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters")
-    group.add_argument("--status", type=types.status, metavar="S",
-                       help="only this status: an id or a name, e.g. Delivered")
-    group.add_argument("--exclude-status", type=types.status, metavar="S",
-                       help="all but this status")
-    group.add_argument("--product-id", metavar="P", type=types.xml_text,
-                       help="only this product")
-    group.add_argument("--from", dest="from_date", type=types.date, metavar="YYYY-MM-DD",
-                       help="created on or after this day")
-    group.add_argument("--to", dest="to_date", type=types.date, metavar="YYYY-MM-DD",
-                       help="created on or before this day")
-    group.add_argument("--page", type=types.page, metavar="N", help="1-based page (default 1)")
-    group.add_argument("--per-page", type=types.per_page("images"), metavar="N",
-                       help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; "
-                       f"{MAX_PER_PAGE} with --all)")
-    group.add_argument("--sort-by", choices=[s.value for s in SortBy], help="sort key")
-    group.add_argument("--desc", action="store_true", help="sort descending")
-
-
 # -- commands -------------------------------------------------------------------------------
 
 
-def _query(args: argparse.Namespace) -> dict[str, object]:
-    date_range(args)
-    return dict(
-        status=args.status,
-        exclude_status=args.exclude_status,
-        product_id=args.product_id,
-        from_date=args.from_date,
-        to_date=args.to_date,
-        per_page=args.per_page,
-        sort_by=args.sort_by,
-        descending=True if args.desc else None,
-    )
-
-
-def _note_unknown_statuses(args: argparse.Namespace) -> None:
-    """Explain a status id pixelz has no name for, rather than refuse it (it is sent as is)."""
-    for option, value in (("--status", args.status), ("--exclude-status", args.exclude_status)):
-        if value is not None and int(value) not in STATUS_NAMES:
-            known = ", ".join(f"{name} ({code})" for code, name in STATUS_NAMES.items())
-            stderr_line(
-                f"note: {option} {value} is not a status pixelz knows by name ({known}); "
-                "it is sent to the service as is"
-            )
-
-
 def _cmd_list(args: argparse.Namespace) -> int:
-    query = _query(args)
+    query = image_query(args)
     no_page_with_all(args)
-    _note_unknown_statuses(args)
+    note_unknown_statuses(args)
     if args.all:
         per_page = args.per_page or ITER_PER_PAGE  # shown by the progress bar
         query["per_page"] = per_page
@@ -420,8 +387,8 @@ def _cmd_get(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    query = _query(args)
-    _note_unknown_statuses(args)
+    query = image_query(args)
+    note_unknown_statuses(args)
     with client(args) as service:
         report = service.compare_protocols(page=args.page or 1, **query)
     configure_stdout(args.format)

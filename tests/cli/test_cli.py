@@ -46,6 +46,8 @@ def base(emulator: Emulator) -> list[str]:
         ["images", "submit"],
         ["images", "delete"],
         ["images", "reject"],
+        ["images", "wait"],
+        ["images", "download"],
         ["products"],
         ["products", "list"],
         ["invoices"],
@@ -56,6 +58,10 @@ def base(emulator: Emulator) -> list[str]:
         ["account"],
         ["account", "edit"],
         ["compare"],
+        ["webhook"],
+        ["webhook", "verify"],
+        ["webhook", "listen"],
+        ["webhook", "sign"],
         ["emulator"],
     ],
     ids=lambda a: " ".join(a) or "top",
@@ -86,10 +92,10 @@ HINT = "pixelz: run '{}' for the options and examples"
 # command whose --help the hint names.
 USAGE_MESSAGES = [
     ([], "a command is missing: images, products, invoices, templates, account, compare, "
-     "emulator", "pixelz --help"),
+     "webhook, emulator", "pixelz --help"),
     (["nope"], "unknown command 'nope': choose one of images, products, invoices, templates, "
-     "account, compare, emulator", "pixelz --help"),
-    (["images"], "a command is missing: list, get, submit, reject, delete",
+     "account, compare, webhook, emulator", "pixelz --help"),
+    (["images"], "a command is missing: list, get, submit, wait, download, reject, delete",
      "pixelz images --help"),
     (["--timeout", "abc", "images", "list"],
      "--timeout: expected a number of seconds greater than 0, such as 30, got 'abc'",

@@ -13,18 +13,26 @@
   checked to serve, then stopped with Ctrl-C (SIGINT). Anything after ``|``, ``>``, ``&&``
   or ``;`` is not run. A trailing ``# exit N`` comment states the expected exit code
   (default 0). Other lines (``pip install``, ``export``) are skipped.
+- A ```bash block right after an ``<!-- script -->`` comment is a script: it runs whole in
+  ``bash`` (with ``set -euo pipefail``) from an empty directory, with ``pixelz`` on ``PATH``
+  (this interpreter's ``python -m pixelz``), without ``PIXELZ_*`` variables, and every port a
+  ``--port N`` option names replaced throughout by a free one, so that its background
+  servers (``pixelz emulator ... &``) never meet another program's. It must exit 0 within
+  :data:`SCRIPT_TIMEOUT` seconds without a traceback; whatever it left running is stopped.
 - A block right after an ``<!-- no-test -->`` comment is skipped.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import importlib.util
 import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -40,6 +48,9 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 SHELLS = {"bash", "sh", "shell", "console", "zsh"}
 NO_TEST = "<!-- no-test -->"
+SCRIPT = "<!-- script -->"
+SCRIPT_TIMEOUT = 60
+PORT_OPTION = re.compile(r"--port[ =](\d+)\b")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w+-]*)")
 EXIT = re.compile(r"#\s*exit\s+(\d+)\s*$")
 STOP_TOKENS = {"|", "||", ">", ">>", "&&", ";", "&", "<", "2>", "2>&1"}
@@ -52,6 +63,7 @@ class Block:
     language: str
     code: str
     skipped: bool
+    script: bool = False
 
     @property
     def id(self) -> str:
@@ -77,13 +89,14 @@ def blocks(path: Path) -> Iterator[Block]:
             index += 1
         index += 1
         yield Block(path, start + 1, match["info"].lower(), "\n".join(body) + "\n",
-                    previous == NO_TEST)
+                    previous == NO_TEST, previous == SCRIPT)
         previous = ""
 
 
 ALL = [b for path in DOCUMENTS if path.exists() for b in blocks(path)]
 PYTHON = [b for b in ALL if b.language in ("python", "py", "python3")]
-SHELL = [b for b in ALL if b.language in SHELLS]
+SHELL = [b for b in ALL if b.language in SHELLS and not b.script]
+SCRIPTS = [b for b in ALL if b.script]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -105,6 +118,7 @@ def test_the_documents_have_examples() -> None:
     assert (REPO / "README.md").exists()
     assert len(PYTHON) >= 5
     assert sum(1 for b in SHELL if any(_commands(b.code))) >= 3
+    assert SCRIPTS and all(b.language == "bash" for b in SCRIPTS)
 
 
 @pytest.fixture
@@ -266,3 +280,53 @@ def test_shell_example(block: Block, emulator: Emulator, no_pixelz_env: pytest.M
         assert code == expected, (
             f"{block.id}: pixelz {shlex.join(args)} exited {code}, expected {expected}:\n{err}"
         )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def free_ports(code: str) -> str:
+    """``code`` with every port a ``--port N`` option names replaced by a free one, in the
+    option and wherever else the number appears as a port (``127.0.0.1:N``)."""
+    ports = {port: str(_free_port()) for port in PORT_OPTION.findall(code)}
+    for old, new in ports.items():
+        code = re.sub(rf"(?<=--port[ =]){old}\b|(?<=:){old}\b", new, code)
+    return code
+
+
+def test_free_ports_rewrites_options_and_urls() -> None:
+    code = "pixelz emulator --port 8080 &\ncurl http://127.0.0.1:8080/x --port=8090 # 8080\n"
+    rewritten = free_ports(code)
+    new = re.findall(r"--port (\d+)", rewritten)[0]
+    assert new != "8080" and f"127.0.0.1:{new}/x" in rewritten
+    assert "--port=8090" not in rewritten and rewritten.endswith("# 8080\n")
+
+
+@pytest.mark.parametrize("block", _params(SCRIPTS))
+def test_script_example(block: Block, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "pixelz"
+    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m pixelz "$@"\n')
+    shim.chmod(0o755)
+    work = tmp_path / "work"
+    work.mkdir()
+    env = _env(PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]))
+    proc = subprocess.Popen(
+        ["bash", "-c", "set -euo pipefail\n" + free_ports(block.code)], cwd=work, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=SCRIPT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"{block.id}: still running after {SCRIPT_TIMEOUT} s:\n{out}\n{err}")
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # what the script left running
+            os.killpg(proc.pid, signal.SIGTERM)
+    assert proc.returncode == 0, f"{block.id}: exited {proc.returncode}:\n{out}\n{err}"
+    assert "Traceback" not in out + err, err
