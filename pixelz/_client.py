@@ -209,7 +209,7 @@ class Client(ClientCore):
             product_id=product_id, from_date=from_date, to_date=to_date, page=page,
             per_page=per_page, sort_by=sort_by, descending=descending,
         )
-        return self._page(call, self._request(call))
+        return shape_result(call, self._request(call))  # type: ignore[no-any-return]
 
     def iter_images(
         self,
@@ -237,13 +237,7 @@ class Client(ClientCore):
             product_id=product_id, from_date=from_date, to_date=to_date, page=1,
             per_page=per_page, sort_by=sort_by, descending=descending,
         )
-        prefetch = self._check_prefetch(prefetch)
-
-        def fetch(number: int) -> ImagesPage:
-            call = self._with_page(first, number)
-            return self._page(call, self._request(call))
-
-        return _io.walk_pages(fetch, prefetch, GET_IMAGES_LIST.name)
+        return self._walk(first, self._check_prefetch(prefetch))
 
     def get_image_status(
         self, image_ticket: Any = None, *, customer_image_id: str | None = None
@@ -607,6 +601,7 @@ class Client(ClientCore):
             return shape_result(call, self._request(call))
 
         return _io.walk_pages(fetch, prefetch, first.operation.name)
+
     # -- deliveries -------------------------------------------------------------------
 
     def wait_for(

@@ -262,10 +262,6 @@ class ClientCore:
 
     # -- results ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _page(call: Call, outcome: Outcome) -> ImagesPage:
-        return shape_result(call, outcome)  # type: ignore[no-any-return]
-
     def _read_call(self, method: str, arguments: dict[str, Any]) -> Call:
         """The call behind read method ``method`` (for ``compare_protocols``)."""
         operation = READS.get(method)
