@@ -4,7 +4,9 @@ It speaks SOAP 1.1, SOAP 1.2, HTTP POST and HTTP GET for every operation of the 
 on the protocols that can carry it) with the wire behaviour of the real stack, over a seeded
 account (images, contact, templates, invoices) that the write operations change, with knobs
 for the failures the SDK must survive (disabled or WAF-blocked protocols, latency, 503s, corrupt
-bodies, local vs remote error detail). Run it as a loopback server (:func:`serve`,
+bodies, local vs remote error detail). Submitted images move on to Delivered on the emulator's
+clock (the ``speed`` knob), get final images the emulator serves itself, and call back the URL
+given at submission with a signed POST. Run it as a loopback server (:func:`serve`,
 ``pixelz emulator``, the ``pixelz_emulator`` pytest fixture) or mount it in-process through
 httpx's WSGI/ASGI transports. ``import pixelz`` never imports this package.
 """
@@ -12,8 +14,11 @@ httpx's WSGI/ASGI transports. ``import pixelz`` never imports this package.
 from __future__ import annotations
 
 from pixelz.emulator._app import BASE_PATH, Response
+from pixelz.emulator._clock import Clock
 from pixelz.emulator._emulator import IN_PROCESS_BASE_URL, Emulator, serve
+from pixelz.emulator._outbox import CallbackAttempt, CallbackDelivery
 from pixelz.emulator.config import (
+    DEMO_CALLBACK_SECRET,
     DEMO_CONTACT_API_KEY,
     DEMO_CONTACT_EMAIL,
     EmulatorConfig,
@@ -34,10 +39,14 @@ from pixelz.emulator.dataset import (
 
 __all__ = [
     "BASE_PATH",
+    "DEMO_CALLBACK_SECRET",
     "DEMO_CONTACT_API_KEY",
     "DEMO_CONTACT_EMAIL",
     "IN_PROCESS_BASE_URL",
     "Account",
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "Clock",
     "Emulator",
     "EmulatorConfig",
     "LogEntry",

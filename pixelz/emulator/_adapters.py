@@ -58,9 +58,10 @@ class WsgiApp:
         )
         # PEP 3333 forbids hop-by-hop headers from applications: drop Connection here
         out = [(k, v) for k, v in response.headers if k.lower() != "connection"]
-        out.append(("Content-Length", str(len(response.body))))
+        if response.header("Content-Length") is None:
+            out.append(("Content-Length", str(len(response.body))))
         start_response(f"{response.status} {response.reason}", out)
-        return [response.body]
+        return response.chunks()
 
 
 class AsgiApp:
@@ -98,6 +99,9 @@ class AsgiApp:
             b"".join(chunks),
         )
         out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-        out.append((b"content-length", str(len(response.body)).encode("ascii")))
+        if response.header("Content-Length") is None:
+            out.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send({"type": "http.response.start", "status": response.status, "headers": out})
-        await send({"type": "http.response.body", "body": response.body})
+        for chunk in response.chunks():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})

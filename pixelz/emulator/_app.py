@@ -30,6 +30,14 @@ real stack is unobserved: a non-envelope SOAP body is 400 like malformed XML; HT
 ``application/x-www-form-urlencoded`` only; operation names in the URL are case-sensitive
 (another case is Mono's ArgumentException), parameter names case-insensitive (duplicates
 joined by ",").
+
+Outside the service, ``{origin}/files/{ticket}/{name}`` serves the thumbnails and finals of
+images the emulator delivered (:mod:`pixelz.emulator._files`): GET and HEAD, one byte range
+(206, or 416 when unsatisfiable; several ranges get the whole file), ``If-Range`` against the
+ETag; the body streams in pieces (:attr:`Response.stream`). Before each request the
+lifecycle steps due by then are applied (:meth:`EmulatorApp.settle`), so an answer never
+lags the emulator's clock; afterwards :attr:`EmulatorApp.notify` tells the worker thread
+when there is work for it.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from __future__ import annotations
 import http
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from xml.parsers import expat
 
@@ -48,14 +56,17 @@ from pixelz._envelope import SOAP11_NS, SOAP12_NS, XSI_NS
 from pixelz._operations import NAMESPACE, OPERATIONS, Operation, WireType
 from pixelz.emulator import _faults, _help, _pages, _service, _xml
 from pixelz.emulator._disco import build_disco
+from pixelz.emulator._files import final_file, parse_range, thumbnail_file
+from pixelz.emulator._lifecycle import FILES_PATH
 from pixelz.emulator._validation import is_dangerous
 from pixelz.emulator._wsdl import build_wsdl
 from pixelz.emulator.config import EmulatorConfig, LogEntry, RequestLog, Settings
 from pixelz.models import Protocol
 
-__all__ = ["BASE_PATH", "EmulatorApp", "Response"]
+__all__ = ["BASE_PATH", "IN_PROCESS_ORIGIN", "EmulatorApp", "Response"]
 
 BASE_PATH = "/soap.asmx"
+IN_PROCESS_ORIGIN = "http://pixelz-emulator"
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -175,11 +186,15 @@ def _empty_type(media: str, headers: Mapping[str, str]) -> str:
 
 @attrs.frozen(slots=True)
 class Response:
-    """What the emulator answers: status, headers in order, body bytes."""
+    """What the emulator answers: status, headers in order, body bytes.
+
+    A large answer (a final image) comes as ``stream``, pieces to write after ``body``,
+    and then its headers carry the Content-Length; otherwise servers count ``body``."""
 
     status: int
     headers: Headers
     body: bytes = b""
+    stream: Iterable[bytes] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def reason(self) -> str:
@@ -191,6 +206,19 @@ class Response:
     def header(self, name: str) -> str | None:
         """The first header called ``name`` (case-insensitive), or ``None``."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    @property
+    def content_length(self) -> int:
+        """The Content-Length header if set, else the body's length."""
+        given = self.header("Content-Length")
+        return len(self.body) if given is None else int(given)
+
+    def chunks(self) -> Iterable[bytes]:
+        """Everything to write after the headers: ``body``, then ``stream``."""
+        if self.body:
+            yield self.body
+        if self.stream is not None:
+            yield from self.stream
 
 
 def _response(
@@ -239,6 +267,20 @@ class EmulatorApp:
         self.config = config
         self.log = log
         self.base_path = base_path
+        #: ``scheme://host:port`` of the delivered files' URLs (the server's, once started).
+        self.origin = IN_PROCESS_ORIGIN
+        #: Called after a request that left lifecycle or callback work to do.
+        self.notify: Callable[[], None] = lambda: None
+
+    def settle(self) -> int:
+        """Apply the lifecycle steps due by the emulator's clock now."""
+        s = self.config.settings
+        return s.state.settle(s.speed, self.origin, s.final_size)
+
+    def has_work(self) -> bool:
+        """True while images move (the lifecycle is on) or callbacks are pending."""
+        s = self.config.settings
+        return (s.speed is not None and s.state.moving() > 0) or s.state.outbox.pending() > 0
 
     def handle(
         self,
@@ -254,10 +296,11 @@ class EmulatorApp:
         for name, value in pairs:
             key = name.lower()
             lowered[key] = f"{lowered[key]}, {value}" if key in lowered else value
+        self.settle()
         ctx = _Context(self.config.settings)
         response = self._route(ctx, method.upper(), path, query, lowered, body)
         if method.upper() == "HEAD":
-            response = attrs.evolve(response, body=b"")
+            response = attrs.evolve(response, body=b"", stream=None)
         self.log.append(
             LogEntry(
                 method=method.upper(),
@@ -267,6 +310,8 @@ class EmulatorApp:
                 status=response.status,
             )
         )
+        if self.has_work():
+            self.notify()
         return response
 
     # -- routing -------------------------------------------------------------------------
@@ -280,6 +325,8 @@ class EmulatorApp:
         headers: dict[str, str],
         body: bytes,
     ) -> Response:
+        if path.startswith(FILES_PATH):
+            return self._file(ctx, method, path, headers)
         base = self.base_path
         if not path.lower().startswith(base.lower()) or path[len(base) :][:1] not in ("", "/"):
             return _response(404, "text/html; charset=utf-8", _pages.not_found_page(path))
@@ -341,6 +388,37 @@ class EmulatorApp:
             message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
             return self._error_page(ctx, message, _faults.GET_HANDLER)
         return _response(405, "text/html", b"")
+
+    def _file(self, ctx: _Context, method: str, path: str, headers: dict[str, str]) -> Response:
+        """A delivered image's thumbnail or final (see the module docstring)."""
+        served = ctx.settings.state.file(path)
+        if served is None:
+            return Response(404, (("Content-Type", "text/plain; charset=utf-8"),),
+                            b"no such file\n")
+        if method not in ("GET", "HEAD"):
+            return Response(405, (("Allow", "GET, HEAD"),
+                                  ("Content-Type", "text/plain; charset=utf-8")),
+                            b"GET or HEAD only\n")
+        ticket = str(served.ticket)
+        file = (thumbnail_file(ticket, served.name) if served.size is None
+                else final_file(ticket, served.name, served.size))
+        size = file.size
+        common = (("Content-Type", "image/png"), ("Accept-Ranges", "bytes"),
+                  ("ETag", file.etag))
+        wanted: tuple[int, int] | bool = True
+        if "range" in headers and headers.get("if-range", file.etag) == file.etag:
+            wanted = parse_range(headers["range"], size)
+        if wanted is False:
+            return Response(416, (*common, ("Content-Range", f"bytes */{size}"),
+                                  ("Content-Length", "0")))
+        start, stop = (0, size) if wanted is True else wanted
+        extra: tuple[tuple[str, str], ...] = ()
+        if wanted is not True:
+            extra = (("Content-Range", f"bytes {start}-{stop - 1}/{size}"),)
+        stream = file.chunks(start, stop) if method == "GET" else None
+        return Response(206 if extra else 200,
+                        (*common, *extra, ("Content-Length", str(stop - start))),
+                        stream=stream)
 
     def _gate(self, ctx: _Context, ending: str) -> Response | None:
         """The answer of a failing, blocked or disabled protocol; None to go on."""

@@ -5,12 +5,16 @@ It serves the ``demo`` data set unless ``--dataset`` names another one (``hard-c
 JSON file. Option values are checked while parsing, so a bad one is a usage error (exit 2)
 naming the option. The accepted API key is printed only when it is the public demo default,
 so a key chosen on the command line is not echoed back into terminal scrollback or CI logs.
+The callback secret is read from an environment variable (``--callback-secret-env``) and
+never printed: the banner names the variable.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -77,6 +81,47 @@ def _latency(text: str) -> float:
 
 def _rate(text: str) -> float:
     return _number(text, 0.0, 1.0, "a share of requests from 0 to 1 (0.1 is 10%)")
+
+
+def _speed(text: str) -> float | None:
+    if text.strip().lower() == "off":
+        return None
+    return _number(text, 0.0, 86_400.0, "seconds per step from 0 (instant) to 86400, or off")
+
+
+_SIZE = re.compile(r"([0-9]{1,10})[ \t]*(k|kib|m|mib)?", re.IGNORECASE)
+_UNITS = {None: 1, "k": 1024, "kib": 1024, "m": 1024**2, "mib": 1024**2}
+
+
+def _final_size(text: str) -> int:
+    from pixelz.emulator._files import MAX_FINAL_SIZE
+
+    match = _SIZE.fullmatch(text.strip())
+    value = None if match is None else int(match[1]) * _UNITS[(match[2] or "").lower() or None]
+    if value is None or value > MAX_FINAL_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"expected bytes from 0 to {MAX_FINAL_SIZE} (suffix K or M for KiB or MiB), "
+            f"got {text!r}"
+        )
+    return value
+
+
+class _Secret:
+    """A secret read from the environment, named by its variable, never shown."""
+
+    def __init__(self, variable: str, value: str) -> None:
+        self.variable = variable
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"<secret from ${self.variable}>"
+
+
+def _secret_env(name: str) -> _Secret:
+    value = os.environ.get(name, "")
+    if not value:
+        raise argparse.ArgumentTypeError(f"the environment variable {name} is unset or empty")
+    return _Secret(name, value)
 
 
 def _dataset(text: str) -> str | tuple[Record, ...]:
@@ -181,6 +226,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="omit",
         help="null strings omitted or written xsi:nil",
     )
+    parser.add_argument(
+        "--speed", type=_speed, default=None, metavar="SECONDS",
+        help="submitted images move New -> InProduction -> ProductionFinished -> Delivered, "
+        "one step every SECONDS (0: delivered at once; default: off, they stay New)",
+    )
+    parser.add_argument(
+        "--final-size", type=_final_size, default=None, metavar="BYTES",
+        help="size of each delivered final image (PNG), e.g. 1M (default: 64K)",
+    )
+    parser.add_argument(
+        "--callback-secret-env", type=_secret_env, default=None, metavar="NAME",
+        help="sign callbacks with the secret in environment variable NAME "
+        "(default: the public demo secret)",
+    )
 
 
 def _records(args: argparse.Namespace) -> tuple[Record, ...]:
@@ -196,7 +255,11 @@ def build(args: argparse.Namespace) -> Emulator:
     """The :class:`~pixelz.emulator.Emulator` the arguments describe (not started)."""
     from pixelz.emulator import Emulator, load_account_json
 
-    knobs: dict[str, Any] = {}
+    knobs: dict[str, Any] = {"speed": args.speed}
+    if args.final_size is not None:
+        knobs["final_size"] = args.final_size
+    if args.callback_secret_env is not None:
+        knobs["callback_secret"] = args.callback_secret_env.value
     if args.account is not None:
         knobs["account"] = load_account_json(args.account.read_text(encoding="utf-8"))
     return Emulator(
@@ -238,6 +301,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"  contact email: {emulator.contact_email}  API key: {shown_key}", flush=True)
     print(f"  {len(emulator.dataset)} images ({source}); WSDL at {base_url}?WSDL; "
           "Ctrl-C to stop", flush=True)
+    speed = emulator.config.speed
+    pace = ("off (submitted images stay New)" if speed is None
+            else "instant" if speed == 0 else f"one step every {speed:g} s")
+    secret = args.callback_secret_env
+    signer = "the demo secret" if secret is None else f"the secret in ${secret.variable}"
+    print(f"  lifecycle: {pace}; finals {emulator.config.final_size} bytes; "
+          f"callbacks signed with {signer}", flush=True)
     try:
         _wait()
     except KeyboardInterrupt:

@@ -60,9 +60,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response_only(response.status, response.reason)
         for name, value in response.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.header("Content-Length") is None:
+            self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        self.wfile.write(response.body)  # empty for HEAD: EmulatorApp.handle sees to it
+        for chunk in response.chunks():  # none for HEAD: EmulatorApp.handle sees to it
+            self.wfile.write(chunk)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 

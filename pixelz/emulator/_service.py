@@ -34,10 +34,12 @@ Every method checks the credentials first. The rules of each, in order:
   customerImageId another image has is refused. The new image: the next Id, ticket
   :func:`~pixelz.emulator._state.new_ticket`, status 10 "New", dated the data set's latest
   day, empty customerImageId and productId stored as null. Answer: ticket, customer image id,
-  IsTrial false.
+  IsTrial false. The image then moves on by itself when the emulator's ``speed`` knob is
+  set (:mod:`pixelz.emulator._lifecycle`; the Mono reference service has no lifecycle).
 - DeleteImageFromQueue: the image as GetImageStatus finds it; only status 10 (New).
 - RejectProcessedImage: the image as GetImageStatus finds it, comment required, only status 80
-  (Delivered); it goes back to 60 "In Production" without final images.
+  (Delivered); it goes back to 60 "In Production" without final images (and moves on
+  again, as a submitted image does).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from pixelz.emulator._lifecycle import submission_from
 from pixelz.emulator._state import ServiceState
 from pixelz.emulator.dataset import Record, TemplateRecord
 
@@ -463,6 +466,7 @@ def _queue(values: Mapping[str, str], state: ServiceState) -> dict[str, Any]:
         _unset(values.get("customerImageId", "")),
         _unset(values.get("productId", "")),
         lambda: ServiceError("Duplicate customerImageId"),
+        submission_from(values),
     )
     return {"ImageTicket": image.ImageTicket, "CustomerImageId": image.CustomerImageId,
             "IsTrial": False}
@@ -503,7 +507,7 @@ def reject_processed_image(values: Mapping[str, str], s: Settings) -> dict[str, 
             raise ServiceError("Only delivered images can be rejected")
         return attrs.evolve(image, StatusId=60, StatusName="In Production", FinalImagesURL=None)
 
-    s.state.change_image(lambda images: _find(values, images), reject)
+    s.state.change_image(lambda images: _find(values, images), reject, restart=True)
     return {}
 
 

@@ -8,6 +8,7 @@ run with the same seed and the same request order behaves the same.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Iterable
@@ -15,7 +16,9 @@ from typing import Any, Generic, Literal, TypeVar, overload
 
 import attrs
 
+from pixelz.emulator._clock import Clock
 from pixelz.emulator._faults import ErrorStyle
+from pixelz.emulator._files import MAX_FINAL_SIZE
 from pixelz.emulator._state import ServiceState
 from pixelz.emulator._xml import NilStyle
 from pixelz.emulator.dataset import Account, Record, generate_account, generate_dataset
@@ -23,6 +26,8 @@ from pixelz.models import Protocol
 
 __all__ = [
     "ALL_PROTOCOLS",
+    "DEFAULT_FINAL_SIZE",
+    "DEMO_CALLBACK_SECRET",
     "DEMO_CONTACT_API_KEY",
     "DEMO_CONTACT_EMAIL",
     "CorruptMode",
@@ -35,6 +40,8 @@ __all__ = [
 
 DEMO_CONTACT_EMAIL = "demo@example.com"
 DEMO_CONTACT_API_KEY = "demo-api-key"  # a public demo value, not a secret
+DEMO_CALLBACK_SECRET = "demo-callback-secret"  # noqa: S105 (a public demo value too)
+DEFAULT_FINAL_SIZE = 64 * 1024
 
 ALL_PROTOCOLS: frozenset[Protocol] = frozenset(Protocol)
 
@@ -62,6 +69,28 @@ def _non_negative(_: Any, attribute: attrs.Attribute[float], value: float) -> No
         raise ValueError(f"{attribute.name} must be >= 0")
 
 
+def _speed(_: Any, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{attribute.name} must be None (off) or seconds >= 0")
+
+
+def _optional_float(value: float | str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _whole(low: int, high: int) -> Any:
+    def check(_: Any, attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{attribute.name} must be a whole number from {low} to {high}")
+
+    return check
+
+
+def _secret(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{attribute.name} must be a non-empty string")
+
+
 def _dataset(value: Iterable[Record]) -> tuple[Record, ...]:
     return tuple(value)
 
@@ -71,7 +100,7 @@ def _default_account(settings: Settings) -> Account:
 
 
 def _fresh_state(settings: Settings) -> ServiceState:
-    return ServiceState(settings.dataset, settings.account)
+    return ServiceState(settings.dataset, settings.account, manual_clock=settings.manual_clock)
 
 
 @attrs.frozen(slots=True)
@@ -107,6 +136,15 @@ class Settings:
     account: Account = attrs.field(
         default=attrs.Factory(_default_account, takes_self=True), repr=False
     )
+    speed: float | None = attrs.field(default=None, converter=_optional_float, validator=_speed)
+    manual_clock: bool = False
+    final_size: int = attrs.field(default=DEFAULT_FINAL_SIZE,
+                                  validator=_whole(0, MAX_FINAL_SIZE))
+    callback_secret: str = attrs.field(default=DEMO_CALLBACK_SECRET, repr=False,
+                                       validator=_secret)
+    callback_attempts: int = attrs.field(default=5, validator=_whole(1, 100))
+    callback_backoff: float = attrs.field(default=1.0, converter=float,
+                                          validator=_non_negative)
     # Not a knob: the running account, made fresh from ``dataset`` and ``account``.
     state: ServiceState = attrs.field(
         default=attrs.Factory(_fresh_state, takes_self=True), eq=False, repr=False
@@ -153,6 +191,13 @@ class EmulatorConfig:
     ``&#xD;`` (survives parsing) instead of raw like Mono (read back as LF). ``corrupt``:
     damage successful operation responses (``"truncate"``, ``"garbage"``, ``"html"``), for
     the next ``corrupt_remaining`` of them (``None``: no limit) at ``corrupt_rate``.
+
+    The lifecycle (:mod:`pixelz.emulator._lifecycle`): ``speed``, seconds of the emulator's
+    :attr:`clock` per step from New to Delivered (``None``, the default: submitted images
+    stay New; ``0``: delivered at once). ``manual_clock``: the clock moves only when a test
+    advances it. ``final_size``: bytes of each final served. ``callback_secret``: the key
+    callbacks are signed with; ``callback_attempts`` tries per callback, the first retry
+    after ``callback_backoff`` seconds, doubling.
     """
 
     contact_email = _Knob[str]()
@@ -170,6 +215,12 @@ class EmulatorConfig:
     corrupt = _Knob["CorruptMode | None"]()
     corrupt_remaining = _Knob["int | None"]()
     corrupt_rate = _Knob[float]()
+    speed = _Knob["float | None"]()
+    manual_clock = _Knob[bool]()
+    final_size = _Knob[int]()
+    callback_secret = _Knob[str]()
+    callback_attempts = _Knob[int]()
+    callback_backoff = _Knob[float]()
 
     def __init__(self, *, seed: int = 0, **knobs: Any) -> None:
         self._lock = threading.Lock()
@@ -190,6 +241,11 @@ class EmulatorConfig:
         """The account as the web methods have left it (images, contact, templates)."""
         return self.settings.state
 
+    @property
+    def clock(self) -> Clock:
+        """The emulator's clock (fresh with the state): ``now()``, ``advance(seconds)``."""
+        return self.settings.state.clock
+
     def update(self, **knobs: Any) -> None:
         """Change several knobs at once, atomically; a new ``dataset`` or ``account``
         starts the account's state again from them."""
@@ -198,11 +254,13 @@ class EmulatorConfig:
             settings = attrs.evolve(self.settings, **knobs)
             if "dataset" in knobs or "account" in knobs:
                 settings = attrs.evolve(settings, state=_fresh_state(settings))
+            else:
+                settings.state.clock.set_manual(settings.manual_clock)
             self.settings = settings
 
     def reset(self) -> None:
-        """Back to the knobs given at construction and the account's first state, with a
-        fresh RNG."""
+        """Back to the knobs given at construction and the account's first state (a fresh
+        clock, no callbacks queued), with a fresh RNG."""
         with self._lock:
             self.settings = Settings(**self._defaults)
             self._rng = random.Random(self._seed)
