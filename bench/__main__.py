@@ -278,8 +278,8 @@ def _p8(quick: bool, notes: list[str]) -> list[Row]:
     )
     notes.append(
         f"P8: {n} files of {r.size:,} bytes{' (--quick: 100, not 200)' if quick else ''}, "
-        f"{len(runs['pixelz'].seconds)} round(s). CPU time a file, this process / the "
-        f"emulator's: {cpu}."
+        f"{len(runs['pixelz'].seconds)} round(s), written under {r.where}. CPU time a file, "
+        f"this process / the emulator's: {cpu}."
     )
     idle = r.idle
     return [

@@ -80,7 +80,8 @@ class DownloadsResult:
     latency: float
     runs: dict[str, Run]  # "pixelz", "bare", "one at a time", "sync Client"
     growth: dict[str, tuple[float, float]]  # MiB of peak RSS growth: first, second run
-    idle: dict[str, Run]  # pixelz and bare again, with no added latency (one round)
+    idle: dict[str, Run]  # pixelz and bare again, with no added latency
+    where: str  # the directory the files were written under
 
     @property
     def total(self) -> int:
@@ -131,7 +132,8 @@ def run_downloads(
             records = asyncio.run(_delivered(emu.base_url, files, size))
             idle = asyncio.run(_timed(emu, records, work, size, concurrency, rounds,
                                       ways=("pixelz", "bare")))
-    return DownloadsResult(files, size, concurrency, latency, runs, growth, idle)
+    return DownloadsResult(files, size, concurrency, latency, runs, growth, idle,
+                           where or tempfile.gettempdir())
 
 
 async def _delivered(base_url: str, files: int, size: int) -> list[pixelz.ImageStatus]:
