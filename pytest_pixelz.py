@@ -27,7 +27,8 @@ __all__ = ["pixelz_emulator", "pixelz_emulator_session", "pixelz_emulator_shared
 @pytest.fixture
 def pixelz_emulator() -> Iterator[Emulator]:
     """A running emulator for this test: ``.base_url``, ``.credentials``, ``.config``,
-    ``.dataset``, ``.log``."""
+    ``.dataset``, ``.log``; for deliveries ``.advance(seconds)``, ``.callbacks``,
+    ``.wait_callbacks()`` (set ``config.speed`` to make submitted images move)."""
     from pixelz.emulator import serve
 
     with serve() as emulator:
@@ -45,7 +46,8 @@ def pixelz_emulator_session() -> Iterator[Emulator]:
 
 @pytest.fixture
 def pixelz_emulator_shared(pixelz_emulator_session: Emulator) -> Emulator:
-    """The session emulator with its knobs and account reset and its log cleared."""
+    """The session emulator with its knobs, account, clock and callback queue reset and its
+    log cleared."""
     pixelz_emulator_session.config.reset()
     pixelz_emulator_session.log.clear()
     return pixelz_emulator_session

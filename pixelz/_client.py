@@ -94,6 +94,12 @@ if TYPE_CHECKING:
 __all__ = ["Client"]
 
 
+def _arguments(names: dict[str, Any]) -> dict[str, Any]:
+    """A method's own arguments by name (``locals()`` at its start), for ``_bind``: the
+    keywords are spelled once, in the signature."""
+    return {name: value for name, value in names.items() if name != "self"}
+
+
 class Client(ClientCore):
     """A blocking Pixelz client; safe to share between threads. Use one per process, and
     close it (``with``) to release its connections.
@@ -368,15 +374,7 @@ class Client(ClientCore):
     ) -> None:
         """Change your account's details (EditContact); what you leave out (None) is sent
         empty, which the service keeps as it is. Raises as :meth:`delete_image`."""
-        self._request(self._bind(
-            EDIT_CONTACT, name=name, company=company, address1=address1, address2=address2,
-            zip_code=zip_code, city=city, state=state, phone=phone,
-            timezone_index=timezone_index, billing_email=billing_email,
-            billing_address1=billing_address1, billing_address2=billing_address2,
-            billing_zip_code=billing_zip_code, billing_city=billing_city,
-            billing_state=billing_state, eu_vat_number=eu_vat_number,
-            receive_newsletter=receive_newsletter,
-        ))
+        self._request(self._bind(EDIT_CONTACT, **_arguments(locals())))
 
     def list_invoices(
         self,
@@ -449,19 +447,7 @@ class Client(ClientCore):
     ) -> AddedTemplate:
         """Create a template (AddTemplate); the answer holds its id when the service sends
         it. Raises as :meth:`delete_image`."""
-        outcome = self._request(self._bind(
-            ADD_TEMPLATE, name=name, output_format=output_format,
-            delivery_time_hours=delivery_time_hours, background_type=background_type,
-            background_color=background_color,
-            background_vertical_gradient_color=background_vertical_gradient_color,
-            resize_type=resize_type, resize_unit=resize_unit, resize_height=resize_height,
-            resize_width=resize_width, resize_min_size=resize_min_size,
-            resize_max_size=resize_max_size, margin_type=margin_type, margin_top=margin_top,
-            margin_bottom=margin_bottom, margin_left=margin_left, margin_right=margin_right,
-            margin_vertical_alignment=margin_vertical_alignment, shadow_type=shadow_type,
-            is_combined_images=is_combined_images, callback_url=callback_url,
-            comment=comment, is_kept_mannequin=is_kept_mannequin, is_kept_model=is_kept_model,
-        ))
+        outcome = self._request(self._bind(ADD_TEMPLATE, **_arguments(locals())))
         return outcome.value  # type: ignore[no-any-return]
 
     # -- submissions ---------------------------------------------------------------------------
@@ -502,17 +488,8 @@ class Client(ClientCore):
             ProtocolBlockedError: the configured protocols cannot carry it.
             AllProtocolsFailedError, NetworkError: see pixelz.errors.
         """
-        return self._submit(self._bind(
-            ADD_IMAGE_TO_QUEUE, image_url=image_url, template_id=template_id,
-            developer_api_key=developer_api_key, extra_image_urls=extra_image_urls,
-            color_reference_file_url=color_reference_file_url,
-            additional_resource_file_url=additional_resource_file_url,
-            additional_resource_file_urls=additional_resource_file_urls,
-            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
-            customer_image_id=customer_image_id, product_id=product_id,
-            customer_folder=customer_folder, deadline=deadline, instruction=instruction,
-            colorway_ids=colorway_ids, color_change_requests=color_change_requests,
-        ), customer_image_id)
+        call = self._bind(ADD_IMAGE_TO_QUEUE, **_arguments(locals()))
+        return self._submit(call, customer_image_id)
 
     def submit_image_with_instruction(
         self,
@@ -536,16 +513,8 @@ class Client(ClientCore):
         Every further resource URL goes in ``additional_resource_file_urls`` (the
         additionalResourceFileURL2..5 parameters are sent empty). HTTP GET/POST carry it
         only when both arrays hold at least one value. Raises as :meth:`submit_image`."""
-        return self._submit(self._bind(
-            ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE, image_url=image_url, template_id=template_id,
-            instruction=instruction, developer_api_key=developer_api_key,
-            extra_image_urls=extra_image_urls,
-            additional_resource_file_url=additional_resource_file_url,
-            additional_resource_file_urls=additional_resource_file_urls,
-            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
-            customer_image_id=customer_image_id, product_id=product_id,
-            customer_folder=customer_folder, deadline=deadline, colorway_ids=colorway_ids,
-        ), customer_image_id)
+        call = self._bind(ADD_IMAGE_WITH_INSTRUCTION_TO_QUEUE, **_arguments(locals()))
+        return self._submit(call, customer_image_id)
 
     def submit_stack_image(
         self,
@@ -568,16 +537,8 @@ class Client(ClientCore):
         """Queue a stack of views of one product (AddStackImageToQueue). HTTP GET/POST
         carry it only when ``colorway_ids`` holds at least one value. Raises as
         :meth:`submit_image`."""
-        return self._submit(self._bind(
-            ADD_STACK_IMAGE_TO_QUEUE, image_url=image_url, template_id=template_id,
-            developer_api_key=developer_api_key, extra_image_urls=extra_image_urls,
-            color_reference_file_url=color_reference_file_url,
-            additional_resource_file_url=additional_resource_file_url,
-            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
-            customer_image_id=customer_image_id, product_id=product_id,
-            customer_folder=customer_folder, deadline=deadline, instruction=instruction,
-            colorway_ids=colorway_ids,
-        ), customer_image_id)
+        call = self._bind(ADD_STACK_IMAGE_TO_QUEUE, **_arguments(locals()))
+        return self._submit(call, customer_image_id)
 
     def submit_partner_image(
         self,
@@ -596,14 +557,8 @@ class Client(ClientCore):
     ) -> SubmittedImage:
         """Queue an image on behalf of a partner application (AddPartnerImageToQueue).
         Raises as :meth:`submit_image`."""
-        return self._submit(self._bind(
-            ADD_PARTNER_IMAGE_TO_QUEUE, image_url=image_url, application_code=application_code,
-            template_id=template_id, extra_image_urls=extra_image_urls,
-            additional_resource_file_url=additional_resource_file_url,
-            requested_delivery_hours=requested_delivery_hours, callback_url=callback_url,
-            customer_image_id=customer_image_id, product_id=product_id,
-            customer_folder=customer_folder, deadline=deadline,
-        ), customer_image_id)
+        call = self._bind(ADD_PARTNER_IMAGE_TO_QUEUE, **_arguments(locals()))
+        return self._submit(call, customer_image_id)
 
     def submit_white_glove(
         self,
@@ -619,12 +574,8 @@ class Client(ClientCore):
     ) -> SubmittedImage:
         """Queue an image for the white-glove service, without a template
         (WhiteGloveService). Raises as :meth:`submit_image`."""
-        return self._submit(self._bind(
-            WHITE_GLOVE_SERVICE, image_url=image_url, developer_api_key=developer_api_key,
-            extra_image_urls=extra_image_urls, color_reference_file_url=color_reference_file_url,
-            callback_url=callback_url, customer_image_id=customer_image_id,
-            product_id=product_id, customer_folder=customer_folder,
-        ), customer_image_id)
+        call = self._bind(WHITE_GLOVE_SERVICE, **_arguments(locals()))
+        return self._submit(call, customer_image_id)
 
     def _submit(self, call: Call, customer_image_id: str | None) -> SubmittedImage:
         """Send a submission; with your own image id, resolve an ambiguous failure by

@@ -133,15 +133,6 @@ def check_credentials(values: Mapping[str, str], email: str, api_key: str) -> No
         raise ServiceError("Invalid contact email or API key")
 
 
-def _status(text: str, name: str) -> int | None:
-    if not text:
-        return None
-    value = _int32(text)
-    if value is None:
-        raise ServiceError(f"Invalid {name}")
-    return value
-
-
 def _optional_int(text: str, name: str) -> int | None:
     """"" is unset; else ASCII digits fitting an Int32, or ``Invalid {name}``."""
     if not text:
@@ -201,8 +192,8 @@ def get_images_list(
 ) -> list[Record]:
     """GetImagesList: credentials, then each parameter in WSDL order, then filter/sort/page."""
     check_credentials(values, email, api_key)
-    status = _status(values.get("imageStatus", ""), "imageStatus")
-    exclude = _status(values.get("excludeImageStatus", ""), "excludeImageStatus")
+    status = _optional_int(values.get("imageStatus", ""), "imageStatus")
+    exclude = _optional_int(values.get("excludeImageStatus", ""), "excludeImageStatus")
     product = values.get("productId", "")
     from_date = _date(values.get("fromDate", ""), "fromDate")
     to_date = _date(values.get("toDate", ""), "toDate")

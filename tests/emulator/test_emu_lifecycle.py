@@ -7,6 +7,7 @@ move; callbacks go to a real loopback receiver (``pixelz.webhooks.app`` under ``
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import struct
 import threading
@@ -367,10 +368,19 @@ def test_files_stream_in_pieces_in_process(emu: Emulator,
     pieces = list(response.stream)
     assert max(len(p) for p in pieces) <= 64 * 1024 and sum(map(len, pieces)) == 300_000
     assert response.content_length == 300_000
-    # The in-process mounts serve them too (WSGI here), at the in-process origin.
+    # The in-process mounts serve them too, at the in-process origin.
     emu.stop()
     with httpx.Client(transport=httpx.WSGITransport(app=emu.wsgi_app)) as http:
         assert http.get(f"http://pixelz-emulator/{path}").content == b"".join(pieces)
+
+    async def over_asgi() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emu.asgi_app)) as http:
+            return await http.get(f"http://pixelz-emulator/{path}",
+                                  headers={"Range": "bytes=100-"})
+
+    ranged = asyncio.run(over_asgi())
+    assert ranged.status_code == 206 and ranged.content == b"".join(pieces)[100:]
+    assert ranged.headers["content-length"] == str(300_000 - 100)
 
 
 def test_final_size_extremes() -> None:
