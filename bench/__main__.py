@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import pathlib
 import sys
 from typing import TYPE_CHECKING
@@ -11,11 +12,13 @@ from . import data
 from .report import Row, machine_load, render_markdown, render_terminal
 
 if TYPE_CHECKING:
+    from .downloads import DownloadsResult
     from .overhead import Profile, Shares
+    from .submits import Pace
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
-GOALS = ("P1", "P2", "P3", "P4", "P5")
+GOALS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9")
 _SHAPE_NAMES = {"soap11": "SOAP 1.1", "soap12": "SOAP 1.2", "http_get": "HTTP GET"}
 
 
@@ -32,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     load = machine_load()
     rows: list[Row] = []
     notes: list[str] = []
-    steps = {"P1": _p1, "P2": _p2, "P3": _p3, "P4": _p4, "P5": _p5}
+    steps = {"P1": _p1, "P2": _p2, "P3": _p3, "P4": _p4, "P5": _p5, "P6": _p6, "P7": _p7,
+             "P8": _p8, "P9": _p9}
     for goal in GOALS:
         if goal in only:
             print(f"measuring {goal} ...", file=sys.stderr, flush=True)
@@ -187,6 +191,125 @@ def _p5(quick: bool, notes: list[str]) -> list[Row]:
         f"pixelz {g['pixelz']:.1f} MiB; zeep {g['zeep']:.1f} MiB "
         f"(bare fromstring {g['lxml']:.1f} MiB)",
         f"{result.ratio:.2f}x zeep", "<= 0.5x", result.ratio <= 0.5,
+    )]
+
+
+def _p6(quick: bool, notes: list[str]) -> list[Row]:
+    from .submit import run_submit_call
+
+    result = run_submit_call(repeat=7 if quick else 21, number=100 if quick else 300)
+    return [Row(
+        "P6", "submit_image (AddImageToQueue), in-memory transport",
+        f"pixelz {result.pixelz.us()}; httpx post + fromstring {result.bare.us()}",
+        f"{result.ratio:.2f}x bare", "<= 1.5x", result.ratio <= 1.5,
+    )]
+
+
+def _p7(quick: bool, notes: list[str]) -> list[Row]:
+    from .submits import run_submits
+
+    count, tasks, latency = 1000, 32, 0.02
+    sample, rounds = (100, 1) if quick else (334, 3)
+    result = run_submits(count=count, tasks=tasks, latency=latency, sample=sample,
+                         rounds=rounds, bare_sample=100)
+    p = result.pixelz
+    clean = result.lost == 0 and result.duplicates == 0 and result.mismatched == 0
+    notes.append(
+        f"P7: CPU time a submission during the {tasks}-task batches, this process / the "
+        f"emulator's: AsyncClient {_cpu(p)}; bare httpx.AsyncClient {_cpu(result.bare)}; "
+        f"Client on {tasks} threads {_cpu(result.threads)}. One at a time, a submission took "
+        f"{p.alone_seconds / count * 1e3:.1f} ms (pixelz), "
+        f"{result.bare.alone_seconds / count * 1e3:.1f} ms (bare)."
+    )
+    alone = (f"one at a time {p.alone_seconds:.1f} s ({p.sample * rounds:,} timed, "
+             f"scaled to {count:,})")
+    return [
+        Row("P7", f"{count:,} submissions, AsyncClient, {tasks} tasks, emulator in its own "
+            f"process, {latency * 1e3:.0f} ms latency ({rounds} round{'s' * (rounds > 1)})",
+            f"{tasks} tasks {p.batch_seconds:.2f} s; {alone}",
+            f"{p.ratio:.1f}x faster", ">= 10x", p.ratio >= 10),
+        Row("P7", "the emulator's images read back (iter_images) against every call's answer",
+            f"{result.submitted:,} submitted, {result.stored:,} stored",
+            f"{result.lost} lost, {result.duplicates} duplicated, {result.mismatched} "
+            "other ticket", "0, 0, 0", clean),
+        Row("P7 (bare httpx)", f"the same with a bare httpx.AsyncClient posting pixelz's "
+            f"envelopes (1 round, {result.bare.sample} one at a time)",
+            f"{tasks} tasks {result.bare.batch_seconds:.2f} s; one at a time "
+            f"{result.bare.alone_seconds:.1f} s", f"{result.bare.ratio:.1f}x faster", "none",
+            None),
+        Row("P7 (Client, threads)", f"the same with the synchronous Client on {tasks} threads "
+            f"(1 round, {result.threads.sample} one at a time)",
+            f"{tasks} threads {result.threads.batch_seconds:.2f} s; one at a time "
+            f"{result.threads.alone_seconds:.1f} s", f"{result.threads.ratio:.1f}x faster",
+            "none", None),
+    ]
+
+
+def _cpu(pace: Pace) -> str:
+    import statistics
+
+    client = statistics.median(pace.client_cpu) * 1e3
+    server = statistics.median(pace.server_cpu) * 1e3
+    return f"{client:.1f} / {server:.1f} ms"
+
+
+@functools.cache
+def _downloads(quick: bool) -> DownloadsResult:
+    """The P8 run, whose P9 workers measure memory: one run serves both goals."""
+    from .downloads import run_downloads, scratch_root
+
+    return run_downloads(files=100 if quick else 200, size=2**20, concurrency=8,
+                         latency=0.02, rounds=1 if quick else 3, root=str(ROOT),
+                         where=scratch_root())
+
+
+def _p8(quick: bool, notes: list[str]) -> list[Row]:
+    r = _downloads(quick)
+    runs, total, n = r.runs, r.total, r.files
+    what = (f"download_all, {n} finals of {r.size / 2**20:g} MiB from the emulator in its "
+            f"own process, {r.latency * 1e3:.0f} ms latency")
+
+    def took(way: str) -> str:
+        return f"{runs[way].median:.2f} s ({runs[way].mib_per_s(total):.0f} MiB/s)"
+
+    cpu = "; ".join(
+        f"{way} {run.cpu_ms_per_file(n):.1f} / {run.server_ms_per_file(n):.1f} ms"
+        for way, run in runs.items()
+    )
+    notes.append(
+        f"P8: {n} files of {r.size:,} bytes{' (--quick: 100, not 200)' if quick else ''}, "
+        f"{len(runs['pixelz'].seconds)} round(s), written under {r.where}. CPU time a file, "
+        f"this process / the emulator's: {cpu}."
+    )
+    idle = r.idle
+    return [
+        Row("P8", f"{what}, concurrency {r.concurrency}: against a bare httpx.AsyncClient "
+            "streaming to disk",
+            f"pixelz {took('pixelz')}; bare {took('bare')}",
+            f"{r.vs_bare:.2f}x bare's throughput", ">= 0.8x", r.vs_bare >= 0.8),
+        Row("P8", f"{what}: concurrency {r.concurrency} against 1",
+            f"concurrency {r.concurrency} {took('pixelz')}; 1 {took('one at a time')}",
+            f"{r.vs_single:.1f}x faster", ">= 4x", r.vs_single >= 4),
+        Row("P8 (Client)", f"the same with the synchronous Client (worker threads), "
+            f"concurrency {r.concurrency}",
+            f"Client {took('sync Client')}; bare {took('bare')}",
+            f"{r.sync_vs_bare:.2f}x bare's throughput", "none", None),
+        Row("P8 (no latency)", f"AsyncClient against bare, concurrency {r.concurrency}, "
+            "no added latency",
+            f"pixelz {idle['pixelz'].median:.2f} s; bare {idle['bare'].median:.2f} s",
+            f"{r.idle_vs_bare:.2f}x bare's throughput", "none", None),
+    ]
+
+
+def _p9(quick: bool, notes: list[str]) -> list[Row]:
+    r = _downloads(quick)
+    (first, second), (bare_first, bare_second) = r.growth["pixelz"], r.growth["bare"]
+    return [Row(
+        "P9", f"peak RSS growth during download_all of {r.files} x {r.size / 2**20:g} MiB, "
+        f"concurrency {r.concurrency}, first run in a fresh process (second run)",
+        f"pixelz {first:.1f} MiB ({second:.1f}); bare httpx {bare_first:.1f} MiB "
+        f"({bare_second:.1f})",
+        f"{first:.1f} MiB", "<= 16 MiB", first <= 16,
     )]
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "Shape",
     "image_status_body",
     "images_list_body",
+    "queue_body",
     "records",
 ]
 
@@ -185,4 +186,15 @@ def image_status_body(wire: _Wire) -> bytes:
         "soap11",
         f'<GetImageStatusResponse xmlns="{NAMESPACE}"><GetImageStatusResult>'
         f"{_record_xml(wire, None)}</GetImageStatusResult></GetImageStatusResponse>",
+    )
+
+
+def queue_body(ticket: uuid.UUID, customer_image_id: str) -> bytes:
+    """A SOAP 1.1 AddImageToQueue response: the ticket the service gave the image."""
+    return _envelope(
+        "soap11",
+        f'<AddImageToQueueResponse xmlns="{NAMESPACE}"><AddImageToQueueResult>'
+        f"<ImageTicket>{ticket}</ImageTicket>"
+        f"<CustomerImageId>{customer_image_id.translate(_ESCAPES)}</CustomerImageId>"
+        "<IsTrial>false</IsTrial></AddImageToQueueResult></AddImageToQueueResponse>",
     )

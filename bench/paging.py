@@ -4,14 +4,9 @@ at a time against the opt-in bounded read-ahead (``prefetch``)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import re
 import statistics
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 
 import attrs
 import httpx
@@ -19,6 +14,8 @@ from lxml import etree
 
 import pixelz
 from pixelz._arguments import MAX_PER_PAGE
+
+from .emulator import emulator_process
 
 __all__ = ["PagingResult", "run_paging"]
 
@@ -50,33 +47,14 @@ class PagingResult:
         return sum(1 for page in self.requested if page > self.last_page)
 
 
-@contextlib.contextmanager
-def _emulator_process(images: int, latency: float) -> Iterator[str]:
-    """The emulator in a process of its own (``pixelz emulator``), so its server threads do
-    not compete with the client being measured for this interpreter's GIL."""
-    command = [
-        sys.executable, "-m", "pixelz", "emulator", "--port", "0",
-        "--images", str(images), "--latency", str(round(latency * 1000)),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"(http://\S+/soap\.asmx)", line)
-        if not found:
-            raise RuntimeError(f"the emulator did not start: {line!r}")
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> PagingResult:
     from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL, generate_dataset
 
     per_page = MAX_PER_PAGE
     images = pages * per_page
-    with _emulator_process(images, latency) as base_url:
+    # generate_dataset's records, checked against below.
+    with emulator_process(images=images, latency=latency, dataset="hard-cases") as emulator:
+        base_url = emulator.base_url
 
         async def walk(ahead: int) -> tuple[list[uuid.UUID], list[int], float]:
             requested: list[int] = []
