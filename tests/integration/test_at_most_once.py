@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -71,6 +72,17 @@ class _Forward(socketserver.BaseRequestHandler):
         self.request.close()  # dropped: the client gets no answer at all
 
 
+def _submissions(emulator: Emulator, operation: str) -> int:
+    """The submissions the emulator logged. It logs a request once its answer is written,
+    which may be just after the proxy has read it: wait a moment for the entry."""
+    deadline = time.monotonic() + 5
+    while True:
+        count = len([e for e in emulator.log.entries if e.operation == operation])
+        if count or time.monotonic() > deadline:
+            return count
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def proxy(pixelz_emulator: Emulator, request: pytest.FixtureRequest) -> Iterator[_Proxy]:
     host, port = pixelz_emulator.base_url.split("//")[1].split("/")[0].split(":")
@@ -107,8 +119,7 @@ def test_a_lost_answer_does_not_queue_the_image_twice(
         assert image.image_ticket == found.image_ticket and found.status_id == 10
         queued = [i for i in client.iter_images() if i.customer_image_id == "lost-answer-1"]
     assert len(queued) == 1
-    submissions = [e for e in pixelz_emulator.log.entries if e.operation == proxy.drop]
-    assert len(submissions) == 1  # looked up, not resent
+    assert _submissions(pixelz_emulator, proxy.drop) == 1  # looked up, not resent
 
 
 @pytest.mark.parametrize("proxy", ["AddStackImageToQueue"], indirect=True)
@@ -123,4 +134,4 @@ def test_without_an_id_the_lost_answer_is_reported(
             client.submit_stack_image("https://img.example.com/shoe.jpg", template_id=template,
                                       developer_api_key="dev-key", colorway_ids=[5])
     assert caught.value.protocol is pixelz.Protocol.SOAP11
-    assert len([e for e in pixelz_emulator.log.entries if e.operation == proxy.drop]) == 1
+    assert _submissions(pixelz_emulator, proxy.drop) == 1
