@@ -41,6 +41,16 @@ from ._wire import (
 EXPECTED = r"expected|must|set |give|exactly one|cannot|inclusive|not allowed"
 
 
+class _Opaque:
+    """An argument of no accepted type, with a stable repr (test ids must not vary)."""
+
+    def __repr__(self) -> str:
+        return "<opaque>"
+
+
+OPAQUE = _Opaque()
+
+
 def answer_ok(request: httpx.Request) -> httpx.Response:
     protocol = protocol_of(request)
     operation = "GetImageStatus" if "GetImageStatus" in str(request.url) or (
@@ -103,7 +113,7 @@ INIT_CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"protocols": ["soap11", 3]}, "protocol", "soap11"),
     ({"protocols": 5}, "protocols", "soap11"),
     ({"protocols": 1.0}, "protocols", "soap11"),
-    ({"protocols": object()}, "protocols", "soap11"),
+    ({"protocols": OPAQUE}, "protocols", "soap11"),
     ({"timeout": 0}, "timeout", "expected"),
     ({"timeout": -1}, "timeout", "expected"),
     ({"timeout": True}, "timeout", "expected"),
@@ -132,7 +142,7 @@ INIT_CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"max_response_size": "1"}, "max_response_size", "expected"),
     ({"max_response_size": None}, "max_response_size", "expected"),
     ({"http_client": "client"}, "http_client", "httpx"),
-    ({"http_client": object()}, "http_client", "httpx"),
+    ({"http_client": OPAQUE}, "http_client", "httpx"),
 ]
 
 
@@ -226,7 +236,7 @@ for _name in (S, X):
         ({_name: value}, _name, "expected.*delivered")
         for value in (-1, -80, "-1", True, False, 1.5, 80.0, "", " ", "nope", "deliverd",
                       "DELIVERED!", "status_80", "²", "٣", "٨٠", "1" * 5000, 10**5000, b"80",
-                      [80], {80}, object(), float("nan"))
+                      [80], {80}, OPAQUE, float("nan"))
     ]
 LIST_CASES += [
     ({"product_id": value}, "product_id", "expected|not allowed")
@@ -257,11 +267,11 @@ LIST_CASES += [
 LIST_CASES += [
     ({"sort_by": value}, "sort_by", "'id', 'date', 'status'")
     for value in ("name", "", " ", "ids", "created", "Id;drop", 1, 0, True, b"id", ["id"],
-                  object())
+                  OPAQUE)
 ]
 LIST_CASES += [
     ({"descending": value}, "descending", "True, False or None")
-    for value in ("true", "false", "", "yes", 1, 0, 1.0, [], [True], b"true", object())
+    for value in ("true", "false", "", "yes", 1, 0, 1.0, [], [True], b"true", OPAQUE)
 ]
 PAGE_CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"page": value}, "page", "expected an int")
@@ -339,7 +349,7 @@ STATUS_CASES: list[tuple[tuple[Any, ...], dict[str, Any], str, str]] = [
     *[((value,), {}, "image_ticket", "UUID")
       for value in ("", " ", "not-a-guid", TICKET[:-1], TICKET + "0", "g" * 32, 5, 1.5,
                     uuid.UUID(TICKET).int, uuid.UUID(TICKET).bytes, TICKET.encode(), [TICKET],
-                    True, object())],
+                    True, OPAQUE)],
     *[((), {"customer_image_id": value}, "customer_image_id", "expected|not allowed")
       for value in ("", 5, 1.5, b"sku-1", ["sku-1"], True, "sku\x00", "sku\ud800")],
 ]
