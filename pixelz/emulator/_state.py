@@ -38,6 +38,7 @@ from pixelz.emulator._lifecycle import (
 )
 from pixelz.emulator._outbox import Outbox
 from pixelz.emulator.dataset import (
+    EMULATOR_FILES,
     Account,
     ContactRecord,
     InvoiceRecord,
@@ -90,6 +91,8 @@ class ServiceState:
         self.today = max((r.CreatedDate for r in images), default=datetime.date.min)
         self._next_id = max((r.Id + 1 for r in images), default=1)
         self._next_template_id = max((t.TemplateId + 1 for t in account.templates), default=1)
+        self._unplaced = any(u.startswith(EMULATOR_FILES) for r in self._images
+                             for u in (r.FinalImagesURL or ()) if u)
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -180,6 +183,8 @@ class ServiceState:
         lifecycle is off, nothing moves); files get URLs under ``origin``, finals are
         ``final_size`` bytes. Queues the callbacks of delivered images. Returns the number
         of steps taken."""
+        if self._unplaced:
+            self._place_files(origin, final_size)
         if speed is None or not self._moving:
             return 0
         now = self.clock.now()
@@ -203,6 +208,25 @@ class ServiceState:
                 else:
                     del self._moving[image_id]
         return steps
+
+    def _place_files(self, origin: str, final_size: int) -> None:
+        """Serve the data set's files that wait for the emulator's origin (the demo data
+        set's finals), and give them their URLs under ``origin``."""
+        with self._lock:
+            for index, record in enumerate(self._images):
+                finals = record.FinalImagesURL or ()
+                if not any(u and u.startswith(EMULATOR_FILES) for u in finals):
+                    continue
+                placed = []
+                for url in finals:
+                    if url and url.startswith(EMULATOR_FILES):
+                        name = url.rsplit("/", 1)[1]
+                        self._files[file_path(record.ImageTicket, name)] = ServedFile(
+                            record.Id, record.ImageTicket, name, final_size)
+                        url = origin + url[len(EMULATOR_FILES):]
+                    placed.append(url)
+                self._images[index] = attrs.evolve(record, FinalImagesURL=tuple(placed))
+            self._unplaced = False
 
     def _entered(self, record: Record, submission: Submission, final_size: int) -> None:
         """Serve the files of the status ``record`` just entered; queue its callback."""

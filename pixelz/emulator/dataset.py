@@ -66,6 +66,9 @@ STATUS_NAMES: dict[int, str] = {
 
 _PRODUCTS = ("bg-removal", "ghost-mannequin", "jewelry-retouch", "shoe-pair", "flat-lay")
 _CDN = "https://cdn.pixelz.example"
+#: Where the demo data set's delivered images keep their files: the emulator serves them
+#: itself, at ``{its origin}/files/...`` (the prefix is replaced once it knows its origin).
+EMULATOR_FILES = "emulator:"
 
 
 def _final_urls(value: Any) -> tuple[str | None, ...] | None:
@@ -216,9 +219,9 @@ def _demo_record(
     ticket = uuid.UUID(int=rng.getrandbits(128), version=4)
     finals: tuple[str | None, ...] | None = None
     if status == 80:
-        finals = (f"{_CDN}/final/{ticket}/{sku}.jpg",)
+        finals = (f"{EMULATOR_FILES}/files/{ticket}/{sku}.png",)
         if rng.random() < 0.25:  # a web-sized copy next to the full-size one
-            finals += (f"{_CDN}/final/{ticket}/{sku}-web.jpg",)
+            finals += (f"{EMULATOR_FILES}/files/{ticket}/{sku}-web.png",)
     elif status == 70:
         finals = ()
     return Record(

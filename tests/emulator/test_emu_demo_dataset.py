@@ -46,7 +46,9 @@ def test_fields_follow_the_status() -> None:
     for record in demo_dataset():
         delivered = record.StatusId == 80
         assert bool(record.FinalImagesURL) == delivered
-        assert all(u and u.endswith(".jpg") for u in record.FinalImagesURL or ())
+        # Finals the emulator serves itself, once it knows its origin.
+        assert all(u and u.startswith("emulator:/files/") and u.endswith(".png")
+                   for u in record.FinalImagesURL or ())
         assert (record.ThumbnailImageURL is None) == (record.StatusId == 10)
         assert record.IsPaid == (record.StatusId != 10)
 
@@ -54,3 +56,20 @@ def test_fields_follow_the_status() -> None:
 def test_json_round_trip() -> None:
     records = demo_dataset(60, 3)
     assert load_json(dump_json(records)) == records
+
+
+def test_the_emulator_serves_the_demo_finals() -> None:
+    import httpx
+
+    import pixelz
+    from pixelz.emulator import serve
+
+    with serve(dataset=demo_dataset(40, 5)) as emu, pixelz.Client(
+        *emu.credentials, base_url=emu.base_url
+    ) as client:
+        delivered = list(client.iter_images(status="delivered"))
+        urls = [u for image in delivered for u in image.final_image_urls]
+        assert urls and all(u.startswith(emu.base_url.rsplit("/", 1)[0] + "/files/")
+                            for u in urls)
+        answer = httpx.get(urls[0])
+        assert answer.status_code == 200 and answer.content.startswith(b"\x89PNG")
