@@ -11,6 +11,7 @@ emulator handler): see docs/architecture.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Union
 
@@ -201,7 +202,7 @@ STATUS_MEMBERS = ("ErrorCode", "Message")
 CREDENTIALS = (Param("contactEmail"), Param("contactAPIkey", secret=True))
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)  # a cache key of every call
 class Operation:
     """An ASMX web method and everything needed to call it on any protocol."""
 
@@ -215,6 +216,11 @@ class Operation:
     def parameters(self) -> tuple[str, ...]:
         """Wire names of the parameters, in order."""
         return tuple(p.wire for p in self.params)
+
+    @property
+    def keywords(self) -> frozenset[str]:
+        """The Python keywords ``bind`` takes (cached per operation)."""
+        return _keywords(self)
 
     @property
     def protocols(self) -> frozenset[Protocol]:
@@ -245,10 +251,15 @@ class Operation:
         wire: list[WireValue] = [email, api_key]
         for param in self.params[2:]:
             wire.append(param.to_wire(values.get(param.python or param.wire)))
-        unknown = set(values) - {p.python or p.wire for p in self.params}
+        unknown = values.keys() - self.keywords
         if unknown:
             raise TypeError(f"{self.name} got unexpected arguments {sorted(unknown)}")
         return Call(self, tuple(wire))
+
+
+@functools.cache
+def _keywords(operation: Operation) -> frozenset[str]:
+    return frozenset(p.python or p.wire for p in operation.params)
 
 
 @attrs.frozen(slots=True, repr=False)
