@@ -814,7 +814,7 @@ class AsyncClient(ClientCore):
             async for chunk in response.aiter_bytes():
                 if written + len(chunk) > store.limit:
                     return too_large(store.limit)
-                await part.write(chunk)
+                part.write(chunk)
                 written += len(chunk)
                 meter.add_bytes(len(chunk))
             await part.commit()

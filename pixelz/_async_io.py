@@ -59,21 +59,21 @@ class PartFile:
         self._chunks: list[bytes] = []
         self._size = 0
 
-    async def write(self, chunk: bytes) -> None:
+    def write(self, chunk: bytes) -> None:
+        """Keep ``chunk``; a full batch goes to the page cache at once, here on the loop:
+        that costs far less than a hop to a worker thread (docs/performance.md)."""
         self._chunks.append(chunk)
         self._size += len(chunk)
         if self._size >= WRITE_BATCH:
-            await self._flush()
+            self._flush()
 
-    async def _flush(self) -> None:
+    def _flush(self) -> None:
         chunks, self._chunks, self._size = self._chunks, [], 0
         if chunks:
-            # A batch goes to the page cache in microseconds: written here, on the loop,
-            # it costs far less than a hop to a worker thread (docs/performance.md).
             self._part.writelines(chunks)
 
     async def commit(self) -> None:
-        await self._flush()
+        self._flush()
         await asyncio.to_thread(self._part.commit)
 
     async def discard(self) -> None:
