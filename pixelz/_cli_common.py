@@ -60,6 +60,7 @@ __all__ = [
     "target_options",
     "terminal_width",
     "usage",
+    "which_image",
     "write_all",
     "write_one",
     "write_page",
@@ -318,6 +319,15 @@ def format_option(
     parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS, default: str = "table"
 ) -> None:
     parser.add_argument("--format", choices=choices, default=default, help="output format")
+
+
+def which_image(parser: argparse.ArgumentParser) -> None:
+    """An image ticket, or ``--customer-image-id``: exactly one of the two."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("ticket", nargs="?", type=types.ticket, metavar="TICKET",
+                       help="image ticket")
+    which.add_argument("--customer-image-id", metavar="ID", type=types.customer_image_id,
+                       help="your own image id")
 
 
 def yes_option(parser: argparse.ArgumentParser) -> None:

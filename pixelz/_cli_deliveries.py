@@ -35,6 +35,7 @@ from ._cli_common import (
     subparser,
     target_options,
     terminal_width,
+    which_image,
     write_one,
 )
 from ._cli_records import IMAGES, json_line, neutralize
@@ -78,11 +79,7 @@ def add_wait(commands: Any) -> None:
             "does. On a terminal, a spinner on stderr shows the time spent."),
         epilog=_WAIT_EXAMPLES,
     )
-    which = wait.add_mutually_exclusive_group(required=True)
-    which.add_argument("ticket", nargs="?", type=types.ticket, metavar="TICKET",
-                       help="image ticket")
-    which.add_argument("--customer-image-id", metavar="ID", type=types.customer_image_id,
-                       help="your own image id")
+    which_image(wait)
     wait.add_argument("--status", type=types.status, metavar="S", default="Delivered",
                       help="the status to wait for, an id or a name (default Delivered); a "
                       "later one counts too")

@@ -24,6 +24,7 @@ from ._cli_common import (
     confirm,
     subparser,
     target_options,
+    which_image,
     write_one,
     yes_option,
 )
@@ -37,14 +38,6 @@ _EXAMPLE_URL = "https://example.com/photos/jacket.jpg"
 MAX_EXTRA_URLS = 4  # imageURL2..imageURL5
 #: What --emulator sends instead (the emulator wants one, and takes any): a public demo value.
 DEMO_DEVELOPER_KEY = "demo-developer-key"
-
-
-def _which_image(parser: argparse.ArgumentParser) -> None:
-    which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("ticket", nargs="?", type=types.ticket, metavar="TICKET",
-                       help="image ticket")
-    which.add_argument("--customer-image-id", metavar="ID", type=types.customer_image_id,
-                       help="your own image id")
 
 
 def _image_name(args: argparse.Namespace) -> str:
@@ -235,7 +228,7 @@ def add_delete(commands: Any) -> None:
         epilog=f"examples:\n  pixelz images delete {EXAMPLE_TICKET}\n"
         f"  pixelz images delete --customer-image-id {_DEMO_SKU} --yes\n",
     )
-    _which_image(delete)
+    which_image(delete)
     yes_option(delete)
     target_options(delete, top=False)
     delete.set_defaults(handler=_delete)
@@ -260,7 +253,7 @@ def add_reject(commands: Any) -> None:
         f"  pixelz images reject --customer-image-id {_DEMO_SKU} --comment \"crop tighter\" \\\n"
         "      --markup-url https://example.com/markup.png --yes\n",
     )
-    _which_image(reject)
+    which_image(reject)
     reject.add_argument("--comment", type=types.text, metavar="TEXT", required=True,
                         help="what to change (required)")
     reject.add_argument("--markup-url", type=types.image_url, metavar="URL",

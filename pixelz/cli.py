@@ -25,7 +25,6 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from . import _cli_types as types
 from ._arguments import STATUS_NAMES
 from ._cli_common import (
     EXIT_ERROR,
@@ -52,6 +51,7 @@ from ._cli_common import (
     target_options,
     terminal_width,
     usage,
+    which_image,
     write_all,
     write_one,
     write_page,
@@ -313,11 +313,7 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         description="Show one image, by its ticket or by your own customer image id.",
         epilog=_GET_EXAMPLES,
     )
-    which = get.add_mutually_exclusive_group(required=True)
-    which.add_argument("ticket", nargs="?", type=types.ticket, metavar="TICKET",
-                       help="image ticket")
-    which.add_argument("--customer-image-id", metavar="ID", type=types.customer_image_id,
-                       help="your own image id")
+    which_image(get)
     format_option(get)
     target_options(get, top=False)
     get.set_defaults(handler=_cmd_get)
