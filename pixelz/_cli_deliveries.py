@@ -117,20 +117,25 @@ def _wait(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _spinner(text: str) -> Iterator[Spinner | None]:
-    """A spinner on stderr while the body runs, when stderr is a terminal; erased before
-    anything else is written (the record, an error line, ``interrupted``)."""
+def _live(kind: str, *arguments: object) -> Iterator[Any]:
+    """A live display (``Spinner`` or ``DownloadProgress`` of pixelz/_cli_render.py) on
+    stderr while the body runs, when stderr is a terminal (None otherwise); erased before
+    anything else is written (the result, an error line, ``interrupted``)."""
     if not isatty(sys.stderr):
         yield None
         return
-    from ._cli_render import Spinner
+    from . import _cli_render
 
-    spinner = Spinner(sys.stderr, text, width=terminal_width())
-    spinner.start()
+    display = getattr(_cli_render, kind)(sys.stderr, *arguments, width=terminal_width())
+    display.start()
     try:
-        yield spinner
+        yield display
     finally:
-        spinner.stop()
+        display.stop()
+
+
+def _spinner(text: str) -> contextlib.AbstractContextManager[Spinner | None]:
+    return _live("Spinner", text)
 
 
 # -- images download --------------------------------------------------------------------------
@@ -257,21 +262,9 @@ def _walk(args: argparse.Namespace, service: Any, query: dict[str, object]) -> l
     return images
 
 
-@contextlib.contextmanager
-def _download_progress(files: int) -> Iterator[DownloadProgress | None]:
-    """The download bar on stderr when it is a terminal and there is something to fetch;
-    erased before the summary, an error line or ``interrupted``."""
-    if not files or not isatty(sys.stderr):
-        yield None
-        return
-    from ._cli_render import DownloadProgress
-
-    progress = DownloadProgress(sys.stderr, files, width=terminal_width())
-    progress.start()
-    try:
-        yield progress
-    finally:
-        progress.stop()
+def _download_progress(files: int) -> contextlib.AbstractContextManager[DownloadProgress | None]:
+    """The download bar, when there is something to fetch."""
+    return _live("DownloadProgress", files) if files else contextlib.nullcontext()
 
 
 def result_dict(result: DownloadResult) -> dict[str, object]:
