@@ -227,14 +227,17 @@ class ClientCore:
         """The call with every argument validated and in wire form (before any I/O)."""
         return operation.bind(self._credentials.email, self._credentials.api_key, **values)
 
-    def _plan(self, call: Call) -> Plan:
+    def _check_open(self, call: Call) -> None:
         if self._shared.closed:
             raise PixelzError("the client is closed", operation=call.operation.name)
+
+    def _plan(self, call: Call) -> Plan:
+        self._check_open(call)
         return execute(call, self._base_url, self._transports, self._retry,
                        selector=self._shared.selector, rng=self._rng)
 
     def _comparison_plans(self, call: Call) -> list[tuple[Transport, Stats, Plan]]:
-        self._plan(call).close()  # the closed check
+        self._check_open(call)
         plans = []
         for transport in self._transports:
             stats = Stats()
@@ -310,10 +313,6 @@ class ClientCore:
         return ProtocolComparison(tuple(results))
 
 
-def _values(call: Call) -> dict[str, Any]:
-    return dict(zip(call.operation.parameters, call.values, strict=True))
-
-
 def _number(text: Any) -> int | None:
     return int(text) if isinstance(text, str) and text else None
 
@@ -323,15 +322,15 @@ def shape_result(call: Call, outcome: Outcome) -> Any:
     page number and size of the call), the parsed value otherwise."""
     op = call.operation
     if op is GET_IMAGES_LIST:
-        values = _values(call)
+        values = dict(call.items)
         return ImagesPage(outcome.value, _number(values["page"]) or 1,
                           _number(values["imagesPerPage"]), outcome.protocol)
     if op is GET_PRODUCT_IDS_LIST:
-        values = _values(call)
+        values = dict(call.items)
         return ProductIdsPage(outcome.value, _number(values["page"]) or 1,
                               _number(values["productIdsPerPage"]), outcome.protocol)
     if op is GET_INVOICE_LIST:
-        return InvoicesPage(outcome.value, _number(_values(call)["page"]) or 1, outcome.protocol)
+        return InvoicesPage(outcome.value, _number(dict(call.items)["page"]) or 1, outcome.protocol)
     return outcome.value
 
 

@@ -115,9 +115,13 @@ class ImagesPage:
     @property
     def is_last(self) -> bool:
         """True when this page is known to be the last: short (per_page known) or empty."""
-        if not self.images:
-            return True
-        return self.per_page is not None and len(self.images) < self.per_page
+        return _is_last(len(self.images), self.per_page)
+
+
+def _is_last(count: int, per_page: int | None) -> bool:
+    """Whether a page of ``count`` records is known to be the last: empty, or shorter
+    than its known size."""
+    return count == 0 or (per_page is not None and count < per_page)
 
 
 class Extra(Mapping[str, "str | None"]):
@@ -193,9 +197,8 @@ class ProductIdsPage:
 
     @property
     def is_last(self) -> bool:
-        if not self.product_ids:
-            return True
-        return self.per_page is not None and len(self.product_ids) < self.per_page
+        """True when this page is known to be the last: short (per_page known) or empty."""
+        return _is_last(len(self.product_ids), self.per_page)
 
 
 @attrs.frozen(slots=True)
