@@ -30,7 +30,7 @@ import re
 import threading
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -153,68 +153,60 @@ class _Reader:
     # -- XML ------------------------------------------------------------------------------
 
     def _parse_xml(self, document: bytes, transcoded: bool) -> Any:
+        """The result value. A usual answer (one record, a page of 100) is parsed as one
+        tree, which is fastest, and checked for errors before any record is converted; a
+        list above ``_STREAM_ABOVE`` is read incrementally (see :meth:`_stream`)."""
         spec = self.call.operation.result
-        if spec is None or spec.record is None or spec.inline:
-            body, self.restore = _neutralize_control_refs(document)
-            root = etree.fromstring(body, _parser("utf-8" if transcoded else None))
+        body, self.restore = _neutralize_control_refs(document)
+        encoding = "utf-8" if transcoded else None
+        record = None if spec is None else spec.record
+        if spec is not None and record is not None and spec.many and len(body) > _STREAM_ABOVE:
+            return tuple(self._stream(body, encoding, record))
+        root = etree.fromstring(body, _parser(encoding))
+        if spec is None or record is None:
+            self._result(root)  # faults and result-level errors only
+            return None
+        convert = _converter(record)
+        if spec.inline:
             result = self._result(root)
-            if spec is None or spec.record is None:
-                return None
             if result is None or _is_nil(result):
                 raise self.unreadable(f"an empty {self.call.operation.result_element}")
-            return _converter(spec.record)(result, self.restore)
-        records = self._read_tree(document, transcoded)
+            return convert(result, self.restore)
+        container = self._container(root)
+        records = [] if container is None else [
+            convert(element, self.restore)
+            for element in container.iterchildren(_T + record.element)
+            if element.get(_NIL) not in _TRUE
+        ]
         if spec.many:
             return tuple(records)
         if len(records) != 1:
-            raise self.unreadable(f"expected one {spec.record.element}, found {len(records)}")
+            raise self.unreadable(f"expected one {record.element}, found {len(records)}")
         return records[0]
 
-    def _read_tree(self, document: bytes, transcoded: bool) -> list[Any]:
-        """Every record under the result's container, converted to the result's model.
-
-        A small document (one record, a page of 100) is parsed in one call, which is
-        fastest; a larger one is read incrementally and its records are freed once
-        converted, so memory stays flat (see docs/performance.md).
-        """
-        body, restore = _neutralize_control_refs(document)
-        self.restore = restore
-        spec = self.call.operation.result
-        assert spec is not None and spec.record is not None
-        record_tag = _T + spec.record.element
-        convert = _converter(spec.record)
+    def _stream(self, body: bytes, encoding: str | None, record: Record) -> list[Any]:
+        """The records of a large page, read incrementally and freed once converted, so
+        memory stays flat (see docs/performance.md). Errors are found at the end, once the
+        whole document is known."""
+        record_tag = _T + record.element
+        convert, restore = _converter(record), self.restore
         records: list[Any] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
-        encoding = "utf-8" if transcoded else None
-        streamed = len(body) > _STREAM_ABOVE
-        if streamed:
-            events = etree.iterparse(
-                io.BytesIO(body), events=("end",), tag=record_tag, encoding=encoding, **_OPTIONS
-            )
-            elements: Iterator[Any] = (element for _, element in events)
-        else:
-            # The usual answer: one tree, errors found before any record is converted,
-            # then the container's record children, in order.
-            root = etree.fromstring(body, _parser(encoding))
-            container = self._container(root)
-            if container is None:
-                return []
-            return [convert(element, restore) for element in container.iterchildren(record_tag)
-                    if element.get(_NIL) not in _TRUE]
-        for count, element in enumerate(elements, 1):
+        events = etree.iterparse(
+            io.BytesIO(body), events=("end",), tag=record_tag, encoding=encoding, **_OPTIONS
+        )
+        for count, (_, element) in enumerate(events, 1):
             parent = element.getparent()
             if not parents or parents[-1][0] is not parent:
                 parents.append((parent, len(records)))
             if not _is_nil(element):
                 records.append(convert(element, restore))
-            if streamed and count % _FREE_EVERY == 0:
+            if count % _FREE_EVERY == 0:
                 # Free the records read so far, in one batch: one by one costs as much
                 # as the parse itself. Only up to this one: the parser runs ahead, and
                 # the next record may still be in progress.
                 del parent[: parent.index(element) + 1]
-        if streamed:
-            root = events.root
-        container = self._container(root)
+        container = self._container(events.root)
         # Keep only records read directly under the expected container: a record element
         # elsewhere (inside an unknown element, say) is not part of the result.
         kept: list[Any] = []
