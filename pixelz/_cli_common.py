@@ -42,6 +42,7 @@ __all__ = [
     "client",
     "configure_stdout",
     "confirm",
+    "date_options",
     "date_range",
     "fail",
     "filter_options",
@@ -535,6 +536,14 @@ def date_range(args: argparse.Namespace) -> None:
 # -- the images filters ---------------------------------------------------------------------------
 
 
+def date_options(parser: Any) -> None:
+    """``--from`` and ``--to``: an inclusive created-date range (checked by date_range)."""
+    parser.add_argument("--from", dest="from_date", type=types.date, metavar="YYYY-MM-DD",
+                        help="created on or after this day")
+    parser.add_argument("--to", dest="to_date", type=types.date, metavar="YYYY-MM-DD",
+                        help="created on or before this day")
+
+
 def filter_options(parser: argparse.ArgumentParser, *, paging: bool = True) -> None:
     """The images filters of ``images list`` (and ``compare``, ``images download``);
     ``--page`` only with ``paging`` (a command that walks every page has none)."""
@@ -545,10 +554,7 @@ def filter_options(parser: argparse.ArgumentParser, *, paging: bool = True) -> N
                        help="all but this status")
     group.add_argument("--product-id", metavar="P", type=types.xml_text,
                        help="only this product")
-    group.add_argument("--from", dest="from_date", type=types.date, metavar="YYYY-MM-DD",
-                       help="created on or after this day")
-    group.add_argument("--to", dest="to_date", type=types.date, metavar="YYYY-MM-DD",
-                       help="created on or before this day")
+    date_options(group)
     if paging:
         group.add_argument("--page", type=types.page, metavar="N",
                            help="1-based page (default 1)")

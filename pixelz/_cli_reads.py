@@ -10,6 +10,7 @@ from . import _cli_types as types
 from ._cli_common import (
     EXIT_OK,
     client,
+    date_options,
     date_range,
     format_option,
     no_page_with_all,
@@ -99,10 +100,7 @@ def add_invoices(commands: Any) -> None:
         "  pixelz --emulator invoices list --from 2026-01-01 --to 2026-03-31 --format json\n"
         "  pixelz --emulator invoices list --all --format csv > invoices.csv\n",
     )
-    listing.add_argument("--from", dest="from_date", type=types.date, metavar="YYYY-MM-DD",
-                         help="created on or after this day")
-    listing.add_argument("--to", dest="to_date", type=types.date, metavar="YYYY-MM-DD",
-                         help="created on or before this day")
+    date_options(listing)
     listing.add_argument("--page", type=types.page, metavar="N", help="1-based page (default 1)")
     listing.add_argument("--return-url", type=types.image_url, metavar="URL",
                          help="where the invoices' payment pages send you back")
