@@ -28,7 +28,7 @@ import httpx
 
 from ._arguments import status_filter
 from ._core import USER_AGENT
-from ._policy import RETRY_STATUSES, RetryPolicy, Sleep
+from ._policy import RETRY_STATUSES, RetryPolicy, Sleep, attempts_text
 from .errors import (
     DownloadError,
     InvalidArgumentError,
@@ -473,13 +473,13 @@ def fetch_plan(
                                           feedback)
             elif status not in DOWNLOAD_RETRY_STATUSES:
                 reason = feedback.reason_phrase or "error"
-                return error(f"HTTP {status} {reason} ({_attempts(attempt + 1)})", status)
+                return error(f"HTTP {status} {reason} ({attempts_text(attempt + 1)})", status)
             else:
                 retry_after = feedback.headers.get("retry-after")
         if isinstance(feedback, FetchFailure) and feedback.kind not in _RETRIED:
             return error(feedback.detail)
         if attempt >= retry.max_retries:
-            tries = _attempts(attempt + 1)
+            tries = attempts_text(attempt + 1)
             if isinstance(feedback, FetchFailure):
                 kind = RequestTimeoutError if feedback.kind == "timeout" else NetworkError
                 return failed(kind(f"{shown}: {feedback.detail} ({tries})", operation="download"))
@@ -500,10 +500,6 @@ def _announced_length(response: httpx.Response) -> int | None:
         return None
     length = response.headers.get("content-length", "")
     return int(length) if length.isdigit() else None
-
-
-def _attempts(count: int) -> str:
-    return "after 1 attempt" if count == 1 else f"after {count} attempts"
 
 
 # -- files ---------------------------------------------------------------------------------

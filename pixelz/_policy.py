@@ -76,6 +76,7 @@ __all__ = [
     "Stopped",
     "Success",
     "Verdict",
+    "attempts_text",
     "execute",
 ]
 
@@ -292,7 +293,6 @@ def _attempt(
         if stats is not None:
             stats.latency += elapsed
         last_try = attempt == retry.max_retries
-        tries = _attempts(attempt + 1)
         if isinstance(feedback, Failure):
             logger.debug("%s over %s: %s after %.1f ms (attempt %d)",
                          op, protocol, feedback.kind, elapsed * 1000, attempt + 1)
@@ -303,7 +303,7 @@ def _attempt(
             if not last_try:
                 yield Sleep(retry.delay(attempt, None, rng))
                 continue
-            detail = f"{feedback.detail} ({tries})"
+            detail = f"{feedback.detail} ({attempts_text(attempt + 1)})"
             if feedback.kind == "timeout":
                 return Fatal(RequestTimeoutError(detail, **where))
             if feedback.kind == "connect":
@@ -323,7 +323,7 @@ def _attempt(
                 yield Sleep(retry.delay(attempt, retry_after, rng))
                 continue
             reason = feedback.reason_phrase or "error"
-            return Fatal(APIError(f"HTTP {status} {reason} ({tries})",
+            return Fatal(APIError(f"HTTP {status} {reason} ({attempts_text(attempt + 1)})",
                                   status_code=status, **where))
         try:
             value = transport.parse_response(call, feedback)
@@ -355,7 +355,8 @@ def _unknown(detail: str, where: dict[str, Any]) -> OutcomeUnknownError:
     )
 
 
-def _attempts(count: int) -> str:
+def attempts_text(count: int) -> str:
+    """``after 1 attempt``, ``after 3 attempts``: for error messages."""
     return "after 1 attempt" if count == 1 else f"after {count} attempts"
 
 
