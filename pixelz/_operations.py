@@ -106,9 +106,12 @@ def complex_type(name: str, *members: Param) -> WireType:
 Converter = Callable[[str, Any], WireValue]
 
 
+@functools.cache  # built once per wire type, not on every bind
 def _default_converter(type_: WireType) -> Converter:
+    """The converter of a parameter that names none: by its wire type."""
     if type_.is_array:
-        item = _default_converter(type_.item)  # type: ignore[arg-type]
+        assert type_.item is not None
+        item = _default_converter(type_.item)
         return lambda name, value: args.sequence(name, value, item)
     return {
         "string": args.text,
