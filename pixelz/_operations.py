@@ -80,6 +80,12 @@ class WireType:
         return bool(self.members)
 
     @property
+    def is_structured(self) -> bool:
+        """A complex type, or an array of one: what the HTTP GET/POST bindings cannot
+        carry (they take primitives and arrays of primitives)."""
+        return bool(self.members) or (self.item is not None and self.item.is_structured)
+
+    @property
     def item_element(self) -> str:
         """The element name of one array item (``string``, ``int``, a complex type's name)."""
         assert self.item is not None
@@ -229,8 +235,7 @@ class Operation:
     def protocols(self) -> frozenset[Protocol]:
         """The protocols whose binding can carry this operation: the HTTP GET/POST bindings
         carry primitives and arrays of primitives, never complex types."""
-        if any(p.type.is_complex or (p.type.item and p.type.item.is_complex)
-               for p in self.params):
+        if any(p.type.is_structured for p in self.params):
             return frozenset({Protocol.SOAP11, Protocol.SOAP12})
         return frozenset(Protocol)
 

@@ -38,10 +38,10 @@ def form_items(call: Call, protocol: Protocol) -> list[tuple[str, str]]:
     primitives only), an empty array (ASMX fails on a missing array field and cannot
     convert an empty one), or a value ASP.NET request validation would reject.
     """
-    for param in call.operation.params:
-        if param.type.is_complex or (param.type.item and param.type.item.is_complex):
-            raise _cannot(call, protocol, f"{param.wire} is a complex type, which only SOAP "
-                          "carries")
+    structured = next((p for p in call.operation.params if p.type.is_structured), None)
+    if structured is not None:
+        raise _cannot(call, protocol, f"{structured.wire} is a complex type, which only SOAP "
+                      "carries")
     items: list[tuple[str, str]] = []
     for param, value in call.arguments:
         if param.type.is_array:
