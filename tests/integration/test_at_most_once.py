@@ -32,6 +32,15 @@ class _Proxy(socketserver.ThreadingTCPServer):
         self.lock = threading.Lock()
 
 
+def _closing(message: bytes) -> bytes:
+    """``message`` (a request or an answer) with ``Connection: close``: one exchange per
+    connection, so the client never reuses one that the proxy is closing."""
+    head, _, body = message.partition(b"\r\n\r\n")
+    head = b"\r\n".join(line for line in head.split(b"\r\n")
+                        if not line.lower().startswith(b"connection:"))
+    return head + b"\r\nConnection: close\r\n\r\n" + body
+
+
 def _read_request(sock: socket.socket) -> bytes:
     data = b""
     while b"\r\n\r\n" not in data:
@@ -48,9 +57,7 @@ def _read_request(sock: socket.socket) -> bytes:
     while len(body) < length:
         body += sock.recv(65536)
     # One request per upstream connection: the answer ends when the emulator closes.
-    head = b"\r\n".join(line for line in head.split(b"\r\n")
-                        if not line.lower().startswith(b"connection:"))
-    return head + b"\r\nConnection: close\r\n\r\n" + body
+    return _closing(head + b"\r\n\r\n" + body)
 
 
 class _Forward(socketserver.BaseRequestHandler):
@@ -68,7 +75,7 @@ class _Forward(socketserver.BaseRequestHandler):
             drop = server.drop.encode() in request and not server.dropped
             server.dropped += drop
         if not drop:
-            self.request.sendall(answer)
+            self.request.sendall(_closing(answer))
         self.request.close()  # dropped: the client gets no answer at all
 
 
