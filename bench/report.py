@@ -337,14 +337,16 @@ envelopes costs the same and gets the same 4-5x. The time goes to httpx's async 
 - The synchronous `Client` shared by 32 threads costs about 1.7 ms of CPU a submission
   and reached 8-13x (table row "P7 (Client, threads)").
 
-**P8, 200 finals of 1 MiB** (0.55-0.9x bare's throughput, 3.5-4x concurrency 1; the
-figures move a lot with the load). At concurrency 8 both clients are CPU-bound: bare
-about 4-5 ms of CPU a file, `AsyncClient.download_all` about 6.5-8 ms. A prototype
-writing on the event loop instead of handing every 256 KiB batch (and the `stat` and the
-rename) to a worker thread brought 100 files from about 0.8 s to about 0.45 s of CPU
-(bare 0.4 s) on a quiet machine; under load the difference was less clear. A larger
-batch (1 or 4 MiB, fewer thread hops) did not help. The synchronous `Client` (worker
-threads, httpx's sync pool) was close to bare (0.87x).
+**P8, 200 finals of 1 MiB.** At concurrency 8 both clients are CPU-bound on this
+machine: the emulator takes one core, the client the other. What made
+`AsyncClient.download_all` slower than bare (0.55-0.9x, about 5 ms of CPU a file against
+3.4 ms) was not the HTTP work, which is the same, but trips to a worker thread: each
+`asyncio.to_thread` (a `stat` before the file, the close and rename after) cost about
+half a millisecond of CPU in wake-ups, more than the call it carried. Now the sizes of
+the files already there are read in one trip for the whole batch, and batches are
+written, closed and renamed on the event loop, like the bare client's writes; the figure
+went to 0.9-1x. The synchronous `Client` (worker threads, httpx's sync pool) is close to
+bare as well.
 
 **Memory (P5).** The incremental reader (`iterparse` above 1 MiB, records freed in
 batches of 1,000) holds about a fifth of zeep's peak on the 10,000-record page.

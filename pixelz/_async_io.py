@@ -39,8 +39,8 @@ async def collect(images: Images) -> list[ImageStatus]:
         return [image async for image in images]
     return list(images)
 
-#: Bytes gathered before one write is handed to a worker thread: few thread hops per file,
-#: little memory per download in flight.
+#: Bytes gathered before one write: few system calls per file, little memory per download
+#: in flight.
 WRITE_BATCH = 256 * 1024
 
 
@@ -51,8 +51,10 @@ async def blocking(function: Callable[..., T], *args: object) -> T:
 
 class PartFile:
     """A :class:`pixelz._deliveries.Part` written from the event loop: chunks are batched
-    and each batch written at once (commit and discard, which may wait on the disk, run on
-    a worker thread)."""
+    and each batch written at once. Writes, the close and the rename all go to the page
+    cache, on the loop: a trip to a worker thread costs more CPU than any of them, and a
+    download is CPU-bound (docs/performance.md). Being synchronous, commit and discard
+    cannot be cut short by a cancellation."""
 
     def __init__(self, part: Part) -> None:
         self._part = part
@@ -74,11 +76,11 @@ class PartFile:
 
     async def commit(self) -> None:
         self._flush()
-        await asyncio.to_thread(self._part.commit)
+        self._part.commit()
 
     async def discard(self) -> None:
         self._chunks, self._size = [], 0
-        await asyncio.to_thread(self._part.discard)
+        self._part.discard()
 
 
 async def open_part(path: pathlib.Path) -> PartFile:

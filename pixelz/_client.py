@@ -742,22 +742,24 @@ class Client(ClientCore):
             raise PixelzError("the http_client is closed", operation="download")
         if not jobs:
             return []
-        _io.blocking(d.make_dest, folder)
+        sizes = _io.blocking(d.prepare_dest, folder, jobs)
         meter = d.Progress(progress, len(jobs))
 
-        def fetch(job: DownloadJob) -> DownloadResult:
-            return self._fetch_file(job, bool(overwrite), limit, meter)
+        def fetch(job: tuple[DownloadJob, int | None]) -> DownloadResult:
+            return self._fetch_file(*job, bool(overwrite), limit, meter)
 
-        return _io.run_all(jobs, fetch, concurrency, meter.stop)
+        return _io.run_all(list(zip(jobs, sizes, strict=True)), fetch, concurrency,
+                                 meter.stop)
 
     def _fetch_file(
-        self, job: DownloadJob, overwrite: bool, limit: int, meter: Progress
+        self, job: DownloadJob, existing: int | None, overwrite: bool, limit: int,
+        meter: Progress,
     ) -> DownloadResult:
-        """Drive one file's fetch plan: send, sleep, store, as it asks."""
+        """Drive one file's fetch plan (``existing``: the size of the file already at its
+        path): send, sleep, store, as it asks."""
         from . import _deliveries as d
 
         http = self._shared.http
-        existing = _io.blocking(d.existing_size, job.path)
         plan = d.fetch_plan(
             job, existing=existing, overwrite=overwrite, limit=limit, retry=self._retry,
             rng=self._rng, timeout=d.download_timeout(self._timeout, http.timeout),

@@ -384,6 +384,15 @@ _SCALARS: dict[str, Callable[[str], Any]] = {
     "guid": _guid,
     "decimal": decimal.Decimal,
 }
+# The same conversions without tolerance for surrounding whitespace, one call cheaper: the
+# generated converters try these first and fall back to ``_value`` (which strips, and
+# words the error) only when they refuse the text.
+_STRICT: dict[str, Callable[[str], Any]] = {
+    "boolean": _BOOLEANS.__getitem__,
+    "int": _integer,
+    "guid": uuid.UUID,
+    "decimal": decimal.Decimal,
+}
 _STRING_LIKE = frozenset({"string", "dateTime"})
 
 Convert = Callable[[Any, "Callable[[str], str] | None"], Any]
@@ -402,21 +411,18 @@ def _converter(spec: Record) -> Convert:
     server could echo the key there.
 
     This is the hot loop of every page, so the function is generated once per record
-    type, as attrs generates ``__init__``: one branch per field in schema order, strings
-    and scalars read inline. The source holds only variable names and indices; every
+    type, as attrs generates ``__init__``. ASMX writes a record's elements in schema
+    order, so the function first reads them in that order, one tag test each; whatever
+    is left (elements out of order, repeated or unknown) goes through a loop that tests
+    every tag. Either way each child is read once, in document order, by the same code,
+    so the result is the same. The source holds only variable names and indices; every
     value (tags, converters, messages) is passed in the namespace.
     """
     names: dict[str, Any] = {
         "NIL": _NIL, "TRUE": _TRUE, "value": _value, "strings": _strings, "Extra": Extra,
         "model": spec.model, "unknown": _unknown_child,
     }
-    lines = ["def convert(element, restore):"]
-    lines += [f"    v{i} = {'()' if f.type.is_array else 'None'}"
-              for i, f in enumerate(spec.fields)]
-    if spec.extra:
-        lines.append("    extra = []")
-    lines.append("    for child in element:")
-    lines.append("        tag = child.tag")
+    branches: list[tuple[str, list[str]]] = []  # (tag variable, statements reading child)
     done: set[str] = set()
     for i, field in enumerate(spec.fields):
         tag = _T + field.wire
@@ -424,40 +430,59 @@ def _converter(spec: Record) -> Convert:
             continue
         done.add(tag)
         names[f"T{i}"] = tag
-        lines.append(f"        {'if' if len(done) == 1 else 'elif'} tag == T{i}:")
         same = [(j, f) for j, f in enumerate(spec.fields) if _T + f.wire == tag]
         wire_type = field.type
         if len(same) > 1 or field.xml_attribute is not None or (
                 wire_type.item is not None and wire_type.item.name not in _STRING_LIKE):
+            statements = []
             for j, each in same:  # several values from one element, or a rare shape
                 names[f"F{j}"] = each
-                lines.append(f"            v{j} = value(child, F{j}, restore)")
+                statements.append(f"v{j} = value(child, F{j}, restore)")
         elif wire_type.item is not None:
             names[f"I{i}"] = _T + wire_type.item_element
-            lines.append(f"            v{i} = () if child.get(NIL) in TRUE else "
-                         f"strings(child, I{i}, restore)")
+            statements = [f"v{i} = () if child.get(NIL) in TRUE else "
+                          f"strings(child, I{i}, restore)"]
         elif wire_type.name in _STRING_LIKE:
-            lines += [
-                "            text = child.text",
-                "            if text is None:",
-                f"                v{i} = None if child.get(NIL) in TRUE else ''",
-                "            else:",
-                f"                v{i} = text if restore is None else restore(text)",
+            statements = [
+                "text = child.text",
+                "if text is None:",
+                f"    v{i} = None if child.get(NIL) in TRUE else ''",
+                "else:",
+                f"    v{i} = text if restore is None else restore(text)",
             ]
         else:
-            names[f"S{i}"] = _SCALARS[wire_type.name]
+            names[f"S{i}"] = _STRICT[wire_type.name]
             names[f"F{i}"] = field
-            names[f"M{i}"] = f"{field.wire} is not an xsd:{wire_type.name}"
-            lines += [
-                "            text = child.text",
-                "            if text is not None and text.strip():",
-                "                try:",
-                f"                    v{i} = S{i}(text)",
-                "                except (ValueError, KeyError, ArithmeticError):",
-                f"                    raise ValueError(M{i}) from None",
-                "            else:  # nil, or empty: absent (an error when required)",
-                f"                v{i} = value(child, F{i}, restore)",
+            statements = [
+                "text = child.text",
+                "if text:",
+                "    try:",
+                f"        v{i} = S{i}(text)",
+                "    except (ValueError, KeyError, ArithmeticError):",
+                f"        v{i} = value(child, F{i}, restore)  # strips, or says what is wrong",
+                "else:  # nil, or empty: absent (an error when required)",
+                f"    v{i} = value(child, F{i}, restore)",
             ]
+        branches.append((f"T{i}", statements))
+
+    lines = ["def convert(element, restore):"]
+    lines += [f"    v{i} = {'()' if f.type.is_array else 'None'}"
+              for i, f in enumerate(spec.fields)]
+    if spec.extra:
+        lines.append("    extra = []")
+    lines += ["    children = element[:]", "    count = len(children)", "    k = 0"]
+    for tag, statements in branches:  # schema order
+        lines += [
+            "    if k < count:",
+            "        child = children[k]",
+            f"        if child.tag == {tag}:",
+            *("            " + s for s in statements),
+            "            k += 1",
+        ]
+    lines += ["    for child in children[k:] if k < count else ():", "        tag = child.tag"]
+    for n, (tag, statements) in enumerate(branches):
+        lines.append(f"        {'if' if n == 0 else 'elif'} tag == {tag}:")
+        lines += ["            " + s for s in statements]
     if spec.extra:
         lines += ["        else:", "            unknown(child, restore, extra)"]
     required = [(i, f.wire) for i, f in enumerate(spec.fields) if f.required]

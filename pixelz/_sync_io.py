@@ -36,7 +36,7 @@ def blocking(function: Callable[..., T], *args: object) -> T:
 
 def open_part(path: pathlib.Path) -> Part:
     """A temporary file next to ``path``, renamed to it on ``commit()``; written directly
-    (the asyncio twin batches writes onto a worker thread)."""
+    (the asyncio twin batches them)."""
     from ._deliveries import Part
 
     return Part(path)

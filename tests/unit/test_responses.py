@@ -300,6 +300,20 @@ def test_field_order_does_not_matter() -> None:
     assert parse(body) == (ImageStatus(uuid.UUID(T1), None, "p", None, 70, True, None, ("u",)),)
 
 
+def test_schema_order_then_stragglers_and_repeats() -> None:
+    # The converter reads the schema-ordered prefix first, then the rest in a loop: an
+    # element behind its place still counts, and a repeated one counts last in document
+    # order, wherever each copy sits.
+    body = (
+        f'<ImagesListResponse xmlns="{NAMESPACE}"><Images><ImageStatus>'
+        f"<ImageTicket>{T1}</ImageTicket><CustomerImageId>a</CustomerImageId>"
+        "<StatusId>10</StatusId><ProductId>p</ProductId><IsPaid>false</IsPaid>"
+        "<CustomerImageId>b</CustomerImageId><StatusId>80</StatusId>"
+        "</ImageStatus></Images></ImagesListResponse>"
+    )
+    assert parse(body) == (ImageStatus(uuid.UUID(T1), "b", "p", None, 80, False, None),)
+
+
 # -- unknown elements are ignored ------------------------------------------------------------------
 
 UNKNOWN = '<Total>5</Total><Extra xmlns="urn:other"><ImageStatus>junk</ImageStatus></Extra>'
