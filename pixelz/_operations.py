@@ -257,8 +257,10 @@ class Operation:
         if self.check is not None:
             self.check(values)
         wire: list[WireValue] = [email, api_key]
-        for param in self.params[2:]:
-            wire.append(param.to_wire(values.get(param.python or param.wire)))
+        for key, param in _keyed(self):
+            value = values.get(key)
+            # (Most parameters of a call are unset: no method call for those.)
+            wire.append(None if value is None and not param.required else param.to_wire(value))
         unknown = values.keys() - self.keywords
         if unknown:
             raise TypeError(f"{self.name} got unexpected arguments {sorted(unknown)}")
@@ -268,6 +270,12 @@ class Operation:
 @functools.cache
 def _keywords(operation: Operation) -> frozenset[str]:
     return frozenset(p.python or p.wire for p in operation.params)
+
+
+@functools.cache
+def _keyed(operation: Operation) -> tuple[tuple[str, Param], ...]:
+    """``(keyword, parameter)`` for every parameter after the credentials."""
+    return tuple((p.python or p.wire, p) for p in operation.params[2:])
 
 
 @attrs.frozen(slots=True, repr=False)

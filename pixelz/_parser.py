@@ -31,7 +31,7 @@ import threading
 import urllib.parse
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from lxml import etree
@@ -171,13 +171,9 @@ class _Reader:
             result = self._result(root)
             if result is None or _is_nil(result):
                 raise self.unreadable(f"an empty {self.call.operation.result_element}")
-            return convert(result, self.restore)
+            return convert.one(result, self.restore)
         container = self._container(root)
-        records = [] if container is None else [
-            convert(element, self.restore)
-            for element in container.iterchildren(_T + record.element)
-            if element.get(_NIL) not in _TRUE
-        ]
+        records = [] if container is None else convert.all(container, self.restore)
         if spec.many:
             return tuple(records)
         if len(records) != 1:
@@ -189,7 +185,7 @@ class _Reader:
         memory stays flat (see docs/performance.md). Errors are found at the end, once the
         whole document is known."""
         record_tag = _T + record.element
-        convert, restore = _converter(record), self.restore
+        convert, restore = _converter(record).one, self.restore
         records: list[Any] = []
         parents: list[tuple[Any, int]] = []  # (container element, first record index)
         events = etree.iterparse(
@@ -395,14 +391,22 @@ _STRICT: dict[str, Callable[[str], Any]] = {
 }
 _STRING_LIKE = frozenset({"string", "dateTime"})
 
-Convert = Callable[[Any, "Callable[[str], str] | None"], Any]
+Restore = Callable[[str], str] | None
+
+
+class Converter(NamedTuple):
+    """The generated functions of one record type: ``one(element, restore)`` converts a
+    record element, ``all(container, restore)`` every non-nil record child, in order."""
+
+    one: Callable[[Any, Restore], Any]
+    all: Callable[[Any, Restore], list[Any]]
 
 
 _TRUE = ("true", "1")
 
 
 @functools.lru_cache(maxsize=64)
-def _converter(spec: Record) -> Convert:
+def _converter(spec: Record) -> Converter:
     """The function that turns one record element into ``spec.model``.
 
     A string element that is absent or nil is None, an empty one ""; an array is its
@@ -465,44 +469,57 @@ def _converter(spec: Record) -> Convert:
             ]
         branches.append((f"T{i}", statements))
 
-    lines = ["def convert(element, restore):"]
-    lines += [f"    v{i} = {'()' if f.type.is_array else 'None'}"
-              for i, f in enumerate(spec.fields)]
+    body = [f"v{i} = {'()' if f.type.is_array else 'None'}" for i, f in enumerate(spec.fields)]
     if spec.extra:
-        lines.append("    extra = []")
-    lines += ["    children = element[:]", "    count = len(children)", "    k = 0"]
+        body.append("extra = []")
+    body += ["children = element[:]", "count = len(children)", "k = 0"]
     for tag, statements in branches:  # schema order
-        lines += [
-            "    if k < count:",
-            "        child = children[k]",
-            f"        if child.tag == {tag}:",
-            *("            " + s for s in statements),
-            "            k += 1",
+        body += [
+            "if k < count:",
+            "    child = children[k]",
+            f"    if child.tag == {tag}:",
+            *("        " + s for s in statements),
+            "        k += 1",
         ]
-    lines += ["    for child in children[k:] if k < count else ():", "        tag = child.tag"]
+    body += ["for child in children[k:] if k < count else ():", "    tag = child.tag"]
     for n, (tag, statements) in enumerate(branches):
-        lines.append(f"        {'if' if n == 0 else 'elif'} tag == {tag}:")
-        lines += ["            " + s for s in statements]
+        body.append(f"    {'if' if n == 0 else 'elif'} tag == {tag}:")
+        body += ["        " + s for s in statements]
     if spec.extra:
-        lines += ["        else:", "            unknown(child, restore, extra)"]
+        body += ["    else:", "        unknown(child, restore, extra)"]
     required = [(i, f.wire) for i, f in enumerate(spec.fields) if f.required]
     if required:
         names["REQUIRED"] = tuple(w for _, w in required)
         names["ELEMENT"] = spec.element
         values = ", ".join(f"v{i}" for i, _ in required)
         absent = " or ".join(f"v{i} is None" for i, _ in required)  # no __eq__ on values
-        lines += [
-            f"    if {absent}:",
-            f"        missing = [w for w, v in zip(REQUIRED, ({values},)) if v is None]",
-            "        raise ValueError(ELEMENT + ' without ' + ', '.join(missing))",
+        body += [
+            f"if {absent}:",
+            f"    missing = [w for w, v in zip(REQUIRED, ({values},)) if v is None]",
+            "    raise ValueError(ELEMENT + ' without ' + ', '.join(missing))",
         ]
     arguments = ", ".join(f"v{i}" for i in range(len(spec.fields)))
     if spec.extra:
         arguments += ", extra=Extra(extra)"
-    lines.append(f"    return model({arguments})")
+    # One record, and every record of a container (the loop inlined: a call per record
+    # costs a tenth of converting it).
+    names["RECORD"] = _T + spec.element
+    lines = [
+        "def convert(element, restore):",
+        *("    " + s for s in body),
+        f"    return model({arguments})",
+        "def convert_all(container, restore):",
+        "    records = []",
+        "    for element in container.iterchildren(RECORD):",
+        "        if element.get(NIL) in TRUE:",
+        "            continue",
+        *("        " + s for s in body),
+        f"        records.append(model({arguments}))",
+        "    return records",
+    ]
     code = compile("\n".join(lines), f"<pixelz converter for {spec.element}>", "exec")
     exec(code, names)  # noqa: S102 - generated from the table, as attrs does
-    return names["convert"]  # type: ignore[no-any-return]
+    return Converter(names["convert"], names["convert_all"])
 
 
 def _strings(element: Any, item_tag: str, restore: Callable[[str], str] | None) -> tuple[str, ...]:
