@@ -407,20 +407,20 @@ _TRUE = ("true", "1")
 
 @functools.lru_cache(maxsize=64)
 def _converter(spec: Record) -> Converter:
-    """The function that turns one record element into ``spec.model``.
+    """The functions that turn record elements into ``spec.model`` (see :class:`Converter`).
 
     A string element that is absent or nil is None, an empty one ""; an array is its
     items (nil items dropped), () when absent, nil or empty. A model with ``extra`` gets
     every other child element, wire name -> text. Values are never quoted in errors: a
     server could echo the key there.
 
-    This is the hot loop of every page, so the function is generated once per record
-    type, as attrs generates ``__init__``. ASMX writes a record's elements in schema
-    order, so the function first reads them in that order, one tag test each; whatever
-    is left (elements out of order, repeated or unknown) goes through a loop that tests
-    every tag. Either way each child is read once, in document order, by the same code,
-    so the result is the same. The source holds only variable names and indices; every
-    value (tags, converters, messages) is passed in the namespace.
+    This is the hot loop of every page, so the code is generated once per record type,
+    as attrs generates ``__init__``. ASMX writes a record's elements in schema order, so
+    the code first reads them in that order, one tag test each; whatever is left
+    (elements out of order, repeated or unknown) goes through a loop that tests every
+    tag. Either way each child is read once, in document order, by the same code, so the
+    result is the same. The source holds only variable names and indices; every value
+    (tags, converters, messages) is passed in the namespace.
     """
     names: dict[str, Any] = {
         "NIL": _NIL, "TRUE": _TRUE, "value": _value, "strings": _strings, "Extra": Extra,
