@@ -252,9 +252,13 @@ class ClientCore:
         client's timeout when it has one; done in place, as building it anew costs a
         tenth of a call."""
         http = self._shared.http
-        headers = httpx.Headers(http.headers)
-        headers.update(request.headers)
-        request.headers = headers
+        # Client headers first, then the request's, which win: httpx's own merge, in one
+        # pass over the raw pairs instead of a copy plus an update.
+        own = {key.lower() for key, _ in request.headers.raw}
+        request.headers = httpx.Headers([
+            *((key, value) for key, value in http.headers.raw if key.lower() not in own),
+            *request.headers.raw,
+        ])
         if http.params:
             request.url = request.url.copy_merge_params(http.params)
         if http.cookies:

@@ -47,7 +47,10 @@ _T = "{" + NAMESPACE + "}"
 _NIL = "{" + XSI_NS + "}nil"
 _ERROR_CODE, _MESSAGE = _T + "ErrorCode", _T + "Message"
 _NO_ERROR = frozenset({"", "NoError", "0"})
-_ENVELOPES = {"{" + SOAP11_NS + "}Envelope": SOAP11_NS, "{" + SOAP12_NS + "}Envelope": SOAP12_NS}
+# Envelope tag -> (SOAP namespace, Body tag, Fault tag)
+_ENVELOPES = {
+    f"{{{ns}}}Envelope": (ns, f"{{{ns}}}Body", f"{{{ns}}}Fault") for ns in (SOAP11_NS, SOAP12_NS)
+}
 _XML_TYPES = ("text/xml", "application/xml", "application/soap+xml")
 _SNIPPET = 160
 _STREAM_ABOVE = 1 << 20  # bytes: larger responses are parsed incrementally
@@ -227,15 +230,16 @@ class _Reader:
     def _result(self, root: Any) -> Any:
         """``{Op}Result`` of a SOAP envelope or the root of a GET/POST document (None when
         the envelope has none); raises for a fault, an error status or an ErrorCode."""
-        soap_ns = _ENVELOPES.get(root.tag)
-        if soap_ns is not None:
-            body = _child(root, f"{{{soap_ns}}}Body")
+        envelope = _ENVELOPES.get(root.tag)
+        if envelope is not None:
+            soap_ns, body_tag, fault_tag = envelope
+            body = _child(root, body_tag)
             if body is None:
                 raise self.unreadable("SOAP envelope without a Body")
             response = _first_element(body)
             if response is None:
                 raise self.unreadable("empty SOAP Body")
-            if response.tag == f"{{{soap_ns}}}Fault":
+            if response.tag == fault_tag:
                 raise self._fault(response, soap_ns)
             operation = self.call.operation
             if response.tag != _T + operation.response_element:
