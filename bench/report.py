@@ -354,6 +354,17 @@ envelopes costs the same and gets the same 4-5x. The time goes to httpx's async 
   sniffio on the path the batch took about a quarter less (5.2 -> 3.8-4.2 s).
 - The synchronous `Client` shared by 32 threads costs about 1.7 ms of CPU a submission
   and reached 8-13x (table row "P7 (Client, threads)").
+- *Fewer connections would do it, at a price not paid.* The pool's scans grow with its
+  connections, so capping the pool below the number of tasks cuts the CPU a submission:
+  in the same minutes, 1,000 submissions with 32 tasks took 5-6 s through a pool of up
+  to 100 connections (httpx's default) and 2.8-3.6 s through one of 16 (8 connections:
+  3.6-4 s of CPU but the latency then bounds the batch). pixelz keeps httpx's default:
+  a cap would also cap every user's parallelism, downloads included, against a real
+  service 100 ms or more away, where more connections are what buys throughput. A caller
+  who wants it passes `http_client=httpx.AsyncClient(limits=httpx.Limits(...))`.
+- On this host the figure follows the machine: 10.1x on a quiet run, 7-8x on runs
+  where the host was busier (the bare client then got 5.2-5.8x); pixelz's own work is
+  about 0.06 ms of the 2.5-3.8 ms of CPU a submission costs.
 
 **P8, 200 finals of 1 MiB.** At concurrency 8 both clients are CPU-bound on this
 machine: the emulator takes one core, the client the other. What made
