@@ -319,13 +319,13 @@ itself about 0.25 ms (as P2), `etree.fromstring` 0.31 ms, converting the records
   tried with the strict library call first (`uuid.UUID`, a dict look-up), the stripping
   and error wording only when that refuses; and the container's loop is generated with
   the record code inlined (no call per record). The 100 records went from about 0.69 to
-  0.63 ms on a prebuilt tree, the page from about 5.2x to 5.3-5.6x zeep on this shared
+  0.63 ms on a prebuilt tree, the page from about 5.2x to 5.1-5.6x zeep on this shared
   machine. What is left per record is lxml's proxies and strings (about 2.5 µs),
   `uuid.UUID` (1.2 µs) and the frozen attrs model (0.8 µs), plus about 1.5 µs of
   Python; 6x would need that last part gone, which only a reader outside lxml's tree API
   (a hand-written one) could do. That is not done: one reader, lxml's, is the design.
 
-**P6, one `submit_image` call** (1.52x bare before, about 1.35x after). AddImageToQueue
+**P6, one `submit_image` call** (1.52x bare before, 1.34-1.49x after over six runs). AddImageToQueue
 has 21 parameters, so the envelope is most of pixelz's own work: `str.translate` with a
 table of strings took about 3 µs on a 70-character URL, a chain of `str.replace` 0.4 µs,
 and the tags of every parameter (`<name />`, `<name>`, `</name>`) are now built once per
@@ -374,8 +374,8 @@ machine: the emulator takes one core, the client the other. What made
 half a millisecond of CPU in wake-ups, more than the call it carried. Now the sizes of
 the files already there are read in one trip for the whole batch, and batches are
 written, closed and renamed on the event loop, like the bare client's writes; the figure
-went to 0.9-1x. The synchronous `Client` (worker threads, httpx's sync pool) is close to
-bare as well.
+went to 0.86-1.04x over five runs. The synchronous `Client` (worker threads, httpx's
+sync pool) is close to bare as well.
 
 **Memory (P5).** The incremental reader (`iterparse` above 1 MiB, records freed in
 batches of 1,000) holds about a fifth of zeep's peak on the 10,000-record page.
