@@ -319,18 +319,19 @@ itself about 0.25 ms (as P2), `etree.fromstring` 0.31 ms, converting the records
   tried with the strict library call first (`uuid.UUID`, a dict look-up), the stripping
   and error wording only when that refuses; and the container's loop is generated with
   the record code inlined (no call per record). The 100 records went from about 0.69 to
-  0.63 ms on a prebuilt tree, the page from about 5.2x to 5.1-5.6x zeep on this shared
+  0.63 ms on a prebuilt tree, the page from 4.8-5.3x to 5.1-5.6x zeep on this shared
   machine. What is left per record is lxml's proxies and strings (about 2.5 µs),
   `uuid.UUID` (1.2 µs) and the frozen attrs model (0.8 µs), plus about 1.5 µs of
   Python; 6x would need that last part gone, which only a reader outside lxml's tree API
   (a hand-written one) could do. That is not done: one reader, lxml's, is the design.
 
-**P6, one `submit_image` call** (1.52x bare before, 1.34-1.49x after over six runs). AddImageToQueue
-has 21 parameters, so the envelope is most of pixelz's own work: `str.translate` with a
-table of strings took about 3 µs on a 70-character URL, a chain of `str.replace` 0.4 µs,
-and the tags of every parameter (`<name />`, `<name>`, `</name>`) are now built once per
-operation and SOAP version: the envelope went from 12 to 4 µs. `Operation.bind` no longer
-calls a converter for the parameters left unset (most of them).
+**P6, one `submit_image` call** (1.48-1.54x bare before, 1.34-1.49x after, over six
+runs). AddImageToQueue has 21 parameters, so the envelope is most of pixelz's own work:
+`str.translate` with a table of strings took about 3 µs on a 70-character URL, a chain
+of `str.replace` 0.4 µs, and the tags of every parameter (`<name />`, `<name>`,
+`</name>`) are now built once per operation and SOAP version: the envelope went from 12
+to 4 µs. `Operation.bind` no longer calls a converter for the parameters left unset
+(most of them), and the http client's headers are merged in one pass.
 
 **P7, 1,000 submissions with 32 tasks** (a shared 2-core machine, load 1-2.5; 4-5x
 faster than one at a time, against 10x wanted). One at a time, a submission takes about
