@@ -349,6 +349,12 @@ envelopes costs the same and gets the same 4-5x. The time goes to httpx's async 
   request. Raising
   `max_keepalive_connections` to 32 keeps the connections but makes the scan longer: it
   was no faster.
+- *Requests piling onto one connection.* An HTTP/1.1 connection counts as available
+  while it is idle, and it stays idle until the task it was given starts its request: so
+  every request queued in the meantime is given the same connection, all but one find
+  it busy (`ConnectionNotAvailable`), and each goes round the pool again, with another
+  scan. Profiled on 1,000 submissions with 32 tasks: about 4.8 such retries a request,
+  6.8 scans, 2,000 `is_idle` calls a request; the scans were 60 % of the client's CPU.
 - *A failed import on every lock.* Without `sniffio` installed (anyio 4 no longer
   requires it), httpcore's `current_async_library()` tries `import sniffio` each time it
   sets up a lock or event, about 12 times a request, each a walk of `sys.path`. With
