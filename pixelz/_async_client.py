@@ -745,8 +745,8 @@ class AsyncClient(ClientCore):
         sizes = await _io.blocking(d.prepare_dest, folder, jobs)
         meter = d.Progress(progress, len(jobs))
 
-        async def fetch(job: tuple[DownloadJob, int | None]) -> DownloadResult:
-            return await self._fetch_file(*job, bool(overwrite), limit, meter)
+        async def fetch(job_and_size: tuple[DownloadJob, int | None]) -> DownloadResult:
+            return await self._fetch_file(*job_and_size, bool(overwrite), limit, meter)
 
         return await _io.run_all(list(zip(jobs, sizes, strict=True)), fetch, concurrency,
                                  meter.stop)

@@ -745,8 +745,8 @@ class Client(ClientCore):
         sizes = _io.blocking(d.prepare_dest, folder, jobs)
         meter = d.Progress(progress, len(jobs))
 
-        def fetch(job: tuple[DownloadJob, int | None]) -> DownloadResult:
-            return self._fetch_file(*job, bool(overwrite), limit, meter)
+        def fetch(job_and_size: tuple[DownloadJob, int | None]) -> DownloadResult:
+            return self._fetch_file(*job_and_size, bool(overwrite), limit, meter)
 
         return _io.run_all(list(zip(jobs, sizes, strict=True)), fetch, concurrency,
                                  meter.stop)
