@@ -50,6 +50,7 @@ __all__ = [
     "help_text",
     "image_query",
     "isatty",
+    "list_progress",
     "no_page_with_all",
     "note_unknown_statuses",
     "option_names",
@@ -475,6 +476,27 @@ def write_one(fmt: str, record: object, kind: Kind) -> None:
     sys.stdout.flush()
 
 
+@contextlib.contextmanager
+def list_progress(
+    kind: Kind, service: Client, per_page: int | None, *, shares_terminal: bool
+) -> Iterator[ListProgress | None]:
+    """The ``--all`` progress bar on stderr when it is a terminal (None otherwise), taken
+    off the screen on the way out, an error or Ctrl-C included, so no line joins it."""
+    if not isatty(sys.stderr):
+        yield None
+        return
+    from ._cli_render import ListProgress, progress_text
+
+    progress = ListProgress(
+        sys.stderr, lambda n: progress_text(kind, n, per_page, service.protocol),
+        per_page, width=terminal_width(), shares_terminal=shares_terminal,
+    )
+    try:
+        yield progress
+    finally:
+        progress.clear()
+
+
 def write_all(
     args: argparse.Namespace,
     kind: Kind,
@@ -484,36 +506,22 @@ def write_all(
     """``--all``: every page's records as they arrive, with a progress bar on stderr when it
     is a terminal (and a final count left there); nothing on stderr when it is not."""
     with client(args) as service:
-        progress: ListProgress | None = None
-        if isatty(sys.stderr):
-            from ._cli_render import ListProgress, progress_text
-
-            progress = ListProgress(
-                sys.stderr, lambda n: progress_text(kind, n, per_page, service.protocol),
-                per_page, width=terminal_width(), shares_terminal=isatty(sys.stdout),
-            )
-        try:
-            count = write_records(args.format, walk(service), kind, progress=progress,
+        with list_progress(kind, service, per_page, shares_terminal=isatty(sys.stdout)) as bar:
+            count = write_records(args.format, walk(service), kind, progress=bar,
                                   batch=per_page or MAX_PER_PAGE)
-        except BaseException:  # Ctrl-C or an error: its line must not join the bar
-            if progress is not None:
-                progress.clear()
-            raise
-        if progress is not None:
-            progress.clear()
+        if bar is not None:
             over = f" over {service.protocol}" if service.protocol is not None else ""
             stderr_line(f"{kind.count(count)}{over}")
     return EXIT_OK
 
 
-def write_page(
-    args: argparse.Namespace, kind: Kind, page: Any, *, last: bool, protocol: object
-) -> int:
+def write_page(args: argparse.Namespace, kind: Kind, page: Any) -> int:
     """One page of records, then (on a terminal) a line on stderr saying how to get more."""
     records = list(page)
     write_records(args.format, records, kind)
     if isatty(sys.stderr):
-        sys.stderr.write(page_footer(kind, page.page, len(records), last, protocol))
+        sys.stderr.write(page_footer(kind, page.page, len(records), page.is_last,
+                                     page.protocol))
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from ._cli_common import (
     help_text,
     image_query,
     isatty,
+    list_progress,
     note_unknown_statuses,
     stderr_line,
     subparser,
@@ -201,17 +202,18 @@ def _download(args: argparse.Namespace) -> int:
         raise UsageError(f"image tickets cannot be combined with {given[0]}: give tickets or "
                          "filters", args.prog)
     query: dict[str, object] | None = None
+    per_page = args.per_page or ITER_PER_PAGE
     if not args.tickets:
         query = image_query(args)
         note_unknown_statuses(args)
         if args.status is None and args.exclude_status is None:
             query["status"] = str(int(Status.DELIVERED))  # the images that have finals
-        query["per_page"] = args.per_page or ITER_PER_PAGE
+        query["per_page"] = per_page
     with client(args) as service:
         if query is None:
             images = [service.get_image_status(ticket) for ticket in dict.fromkeys(args.tickets)]
         else:
-            images = _walk(args, service, query)
+            images = _walk(service, query, per_page)
         waiting = [image for image in images if not image.final_image_urls]
         files = sum(len(image.final_image_urls) for image in images)
         started = time.monotonic()
@@ -240,25 +242,16 @@ def _download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _walk(args: argparse.Namespace, service: Any, query: dict[str, object]) -> list[ImageStatus]:
+def _walk(service: Any, query: dict[str, object], per_page: int) -> list[ImageStatus]:
     """Every image the filters match, with the ``--all`` progress bar on a terminal."""
-    if not isatty(sys.stderr):
-        return list(service.iter_images(**query))
-    from ._cli_render import ListProgress, progress_text
-
-    per_page = int(str(query["per_page"]))
-    progress = ListProgress(
-        sys.stderr, lambda n: progress_text(IMAGES, n, per_page, service.protocol), per_page,
-        width=terminal_width(), shares_terminal=False,
-    )
     images: list[ImageStatus] = []
-    try:
-        progress.update(0)
+    with list_progress(IMAGES, service, per_page, shares_terminal=False) as progress:
+        if progress is not None:
+            progress.update(0)
         for image in service.iter_images(**query):
             images.append(image)
-            progress.update(len(images))
-    finally:
-        progress.clear()
+            if progress is not None:
+                progress.update(len(images))
     return images
 
 

@@ -74,7 +74,7 @@ def _products_list(args: argparse.Namespace) -> int:
     with client(args) as service:
         page: ProductIdsPage = service.list_product_ids(page=args.page or 1,
                                                         per_page=args.per_page)
-    return write_page(args, PRODUCTS, page, last=page.is_last, protocol=page.protocol)
+    return write_page(args, PRODUCTS, page)
 
 
 # -- invoices --------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def _invoices_list(args: argparse.Namespace) -> int:
         return write_all(args, INVOICES, lambda c: c.iter_invoices(**query), None)
     with client(args) as service:
         page: InvoicesPage = service.list_invoices(page=args.page or 1, **query)
-    return write_page(args, INVOICES, page, last=page.is_last, protocol=page.protocol)
+    return write_page(args, INVOICES, page)
 
 
 # -- templates --------------------------------------------------------------------------------

@@ -372,7 +372,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
                          per_page)
     with client(args) as service:
         page = service.list_images(page=args.page or 1, **query)  # type: ignore[arg-type]
-    return write_page(args, IMAGES, page, last=page.is_last, protocol=page.protocol)
+    return write_page(args, IMAGES, page)
 
 
 def _cmd_get(args: argparse.Namespace) -> int:
