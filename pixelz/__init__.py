@@ -110,6 +110,8 @@ def __getattr__(name: str) -> Any:
     if name in ("webhooks", "CallbackEvent"):
         import importlib
 
+        # (Not ``from . import webhooks``: that asks this module for the name first, which
+        # lands back here.)
         module = importlib.import_module(".webhooks", __name__)
         return module if name == "webhooks" else module.CallbackEvent
     raise AttributeError(f"module 'pixelz' has no attribute {name!r}")

@@ -85,6 +85,7 @@ if TYPE_CHECKING:
         DownloadResult,
         FetchFailure,
         FetchFeedback,
+        FetchPlan,
         Progress,
         ProgressCallback,
         Store,
@@ -251,11 +252,9 @@ class AsyncClient(ClientCore):
             ProtocolBlockedError, AllProtocolsFailedError, NetworkError,
             RequestTimeoutError, ResponseParseError: see :mod:`pixelz.errors`.
         """
-        call = self._bind(
+        return await self._invoke(  # type: ignore[no-any-return]
             GET_IMAGE_STATUS, image_ticket=image_ticket, customer_image_id=customer_image_id
         )
-        outcome = await self._request(call)
-        return outcome.value  # type: ignore[no-any-return]
 
     async def compare_protocols(
         self, method: str = "list_images", /, **arguments: Any
@@ -300,10 +299,8 @@ class AsyncClient(ClientCore):
             OutcomeUnknownError: the call may or may not have been applied.
             ProtocolBlockedError, AllProtocolsFailedError, NetworkError: see pixelz.errors.
         """
-        await self._request(self._bind(
-            DELETE_IMAGE_FROM_QUEUE, image_ticket=image_ticket,
-            customer_image_id=customer_image_id,
-        ))
+        await self._invoke(DELETE_IMAGE_FROM_QUEUE, image_ticket=image_ticket,
+                           customer_image_id=customer_image_id)
 
     async def reject_image(
         self,
@@ -316,10 +313,10 @@ class AsyncClient(ClientCore):
         """Send a delivered image back to production with your ``comment``
         (RejectProcessedImage); by ticket or by your own id: exactly one of the two.
         Raises as :meth:`delete_image`."""
-        await self._request(self._bind(
+        await self._invoke(
             REJECT_PROCESSED_IMAGE, image_ticket=image_ticket, comment=comment,
             customer_image_id=customer_image_id, markup_image_url=markup_image_url,
-        ))
+        )
 
     # -- products, account, invoices ------------------------------------------------------
 
@@ -342,8 +339,7 @@ class AsyncClient(ClientCore):
     async def get_contact(self) -> Contact:
         """Your account: contact, credit, balance and trial images (GetContactDetailed).
         Raises as :meth:`get_image_status`."""
-        outcome = await self._request(self._bind(GET_CONTACT_DETAILED))
-        return outcome.value  # type: ignore[no-any-return]
+        return await self._invoke(GET_CONTACT_DETAILED)  # type: ignore[no-any-return]
 
     async def edit_contact(
         self,
@@ -368,7 +364,7 @@ class AsyncClient(ClientCore):
     ) -> None:
         """Change your account's details (EditContact); what you leave out (None) is sent
         empty, which the service keeps as it is. Raises as :meth:`delete_image`."""
-        await self._request(self._bind(EDIT_CONTACT, **_arguments(locals())))
+        await self._invoke(EDIT_CONTACT, **_arguments(locals()))
 
     async def list_invoices(
         self,
@@ -403,13 +399,13 @@ class AsyncClient(ClientCore):
 
     async def list_templates(self) -> tuple[Template, ...]:
         """Your templates (GetTemplates). Raises as :meth:`get_image_status`."""
-        outcome = await self._request(self._bind(GET_TEMPLATES))
-        return outcome.value  # type: ignore[no-any-return]
+        return await self._invoke(GET_TEMPLATES)  # type: ignore[no-any-return]
 
     async def get_template(self, template_id: int) -> TemplateSpec:
         """One template in detail (GetTemplateSpec). Raises as :meth:`get_image_status`."""
-        outcome = await self._request(self._bind(GET_TEMPLATE_SPEC, template_id=template_id))
-        return outcome.value  # type: ignore[no-any-return]
+        return await self._invoke(  # type: ignore[no-any-return]
+            GET_TEMPLATE_SPEC, template_id=template_id
+        )
 
     async def add_template(
         self,
@@ -441,8 +437,7 @@ class AsyncClient(ClientCore):
     ) -> AddedTemplate:
         """Create a template (AddTemplate); the answer holds its id when the service sends
         it. Raises as :meth:`delete_image`."""
-        outcome = await self._request(self._bind(ADD_TEMPLATE, **_arguments(locals())))
-        return outcome.value  # type: ignore[no-any-return]
+        return await self._invoke(ADD_TEMPLATE, **_arguments(locals()))  # type: ignore[no-any-return]
 
     # -- submissions ---------------------------------------------------------------------------
 
@@ -736,34 +731,28 @@ class AsyncClient(ClientCore):
         limit = d.DEFAULT_MAX_DOWNLOAD_SIZE if max_size is None else max_size
         folder = d.check_download_args(dest, limit)
         jobs = d.plan_downloads(images, folder)
-        if self._shared.closed:
-            raise PixelzError("the client is closed", operation="download")
-        if self._shared.http.is_closed:
-            raise PixelzError("the http_client is closed", operation="download")
+        self._check_open("download")
+        self._check_http_open("download")
         if not jobs:
             return []
         sizes = await _io.blocking(d.prepare_dest, folder, jobs)
         meter = d.Progress(progress, len(jobs))
+        timeout = d.download_timeout(self._timeout, self._shared.http.timeout)
 
         async def fetch(job_and_size: tuple[DownloadJob, int | None]) -> DownloadResult:
-            return await self._fetch_file(*job_and_size, bool(overwrite), limit, meter)
+            job, existing = job_and_size
+            plan = d.fetch_plan(job, existing=existing, overwrite=bool(overwrite), limit=limit,
+                                retry=self._retry, rng=self._rng, timeout=timeout)
+            return await self._fetch_file(plan, meter)
 
         return await _io.run_all(list(zip(jobs, sizes, strict=True)), fetch, concurrency,
                                  meter.stop)
 
-    async def _fetch_file(
-        self, job: DownloadJob, existing: int | None, overwrite: bool, limit: int,
-        meter: Progress,
-    ) -> DownloadResult:
-        """Drive one file's fetch plan (``existing``: the size of the file already at its
-        path): send, sleep, store, as it asks."""
+    async def _fetch_file(self, plan: FetchPlan, meter: Progress) -> DownloadResult:
+        """Drive one file's fetch plan: send, sleep, store, as it asks."""
         from . import _deliveries as d
 
         http = self._shared.http
-        plan = d.fetch_plan(
-            job, existing=existing, overwrite=overwrite, limit=limit, retry=self._retry,
-            rng=self._rng, timeout=d.download_timeout(self._timeout, http.timeout),
-        )
         response: httpx.Response | None = None
         feedback: FetchFeedback = None
         try:
@@ -854,9 +843,8 @@ class AsyncClient(ClientCore):
                 return stop.value  # type: ignore[no-any-return]
 
     async def _send(self, request: httpx.Request, call: Call) -> httpx.Response | Failure:
+        self._check_http_open(call.operation.name)
         http = self._shared.http
-        if http.is_closed:
-            raise PixelzError("the http_client is closed", operation=call.operation.name)
         request = self._prepare(request)
         reader = BodyReader(self._max_response_size, self._deadline)
         failure: Failure | None = None

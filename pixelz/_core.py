@@ -227,17 +227,21 @@ class ClientCore:
         """The call with every argument validated and in wire form (before any I/O)."""
         return operation.bind(self._credentials.email, self._credentials.api_key, **values)
 
-    def _check_open(self, call: Call) -> None:
+    def _check_open(self, operation: str) -> None:
         if self._shared.closed:
-            raise PixelzError("the client is closed", operation=call.operation.name)
+            raise PixelzError("the client is closed", operation=operation)
+
+    def _check_http_open(self, operation: str) -> None:
+        if self._shared.http.is_closed:
+            raise PixelzError("the http_client is closed", operation=operation)
 
     def _plan(self, call: Call) -> Plan:
-        self._check_open(call)
+        self._check_open(call.operation.name)
         return execute(call, self._base_url, self._transports, self._retry,
                        selector=self._shared.selector, rng=self._rng)
 
     def _comparison_plans(self, call: Call) -> list[tuple[Transport, Stats, Plan]]:
-        self._check_open(call)
+        self._check_open(call.operation.name)
         plans = []
         for transport in self._transports:
             stats = Stats()
@@ -276,7 +280,7 @@ class ClientCore:
             raise InvalidArgumentError(
                 f"invalid method {method!r}: expected one of {', '.join(READS)}"
             )
-        if "page" in (p.python for p in operation.params):
+        if "page" in operation.keywords:
             arguments = {"page": 1, **arguments}  # as the method's own default
         return self._bind(operation, **arguments)
 
@@ -326,15 +330,13 @@ def shape_result(call: Call, outcome: Outcome) -> Any:
     page number and size of the call), the parsed value otherwise."""
     op = call.operation
     if op is GET_IMAGES_LIST:
-        values = dict(call.items)
-        return ImagesPage(outcome.value, _number(values["page"]) or 1,
-                          _number(values["imagesPerPage"]), outcome.protocol)
+        return ImagesPage(outcome.value, _number(call.value_of("page")) or 1,
+                          _number(call.value_of("imagesPerPage")), outcome.protocol)
     if op is GET_PRODUCT_IDS_LIST:
-        values = dict(call.items)
-        return ProductIdsPage(outcome.value, _number(values["page"]) or 1,
-                              _number(values["productIdsPerPage"]), outcome.protocol)
+        return ProductIdsPage(outcome.value, _number(call.value_of("page")) or 1,
+                              _number(call.value_of("productIdsPerPage")), outcome.protocol)
     if op is GET_INVOICE_LIST:
-        return InvoicesPage(outcome.value, _number(dict(call.items)["page"]) or 1, outcome.protocol)
+        return InvoicesPage(outcome.value, _number(call.value_of("page")) or 1, outcome.protocol)
     return outcome.value
 
 

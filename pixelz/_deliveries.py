@@ -16,6 +16,7 @@ import os
 import pathlib
 import random
 import re
+import stat
 import threading
 import time
 import unicodedata
@@ -28,7 +29,7 @@ import httpx
 
 from ._arguments import status_filter
 from ._core import USER_AGENT
-from ._policy import RETRY_STATUSES, RetryPolicy, Sleep, attempts_text
+from ._policy import RETRY_STATUSES, RetryPolicy, Send, Sleep, attempts_text
 from .errors import (
     DownloadError,
     InvalidArgumentError,
@@ -41,6 +42,7 @@ from .models import ImageStatus, Status
 __all__ = [
     "DEFAULT_MAX_DOWNLOAD_SIZE",
     "DOWNLOAD_RETRY_STATUSES",
+    "FIRST_POLL_DELAY",
     "MAX_REDIRECTS",
     "DownloadJob",
     "DownloadOutcome",
@@ -48,10 +50,10 @@ __all__ = [
     "FetchAction",
     "FetchFailure",
     "FetchFeedback",
+    "FetchPlan",
     "Part",
     "Progress",
     "ProgressCallback",
-    "Send",
     "Stopped",
     "Store",
     "Waiter",
@@ -290,10 +292,10 @@ def prepare_dest(dest: pathlib.Path, jobs: Sequence[DownloadJob]) -> list[int | 
 def existing_size(path: pathlib.Path) -> int | None:
     """The size of the regular file at ``path``, or None when there is none."""
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return None
-    return stat.st_size if path.is_file() else None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def download_timeout(client_timeout: httpx.Timeout | None, http_timeout: httpx.Timeout) -> dict[
@@ -363,13 +365,6 @@ class Stopped(Exception):
 # -- one file: the fetch plan --------------------------------------------------------------
 
 
-class Send(NamedTuple):
-    """Send this request (streamed, redirects not followed) and feed back the response
-    (headers read, body not yet) or a :class:`FetchFailure`."""
-
-    request: httpx.Request
-
-
 class Store(NamedTuple):
     """Stream the body of the response just fed back into a :class:`Part` for ``path``,
     at most ``limit`` bytes, and feed back the byte count or a failure."""
@@ -389,10 +384,11 @@ class FetchFailure(NamedTuple):
 _RETRIED = frozenset({"connect", "timeout", "reset"})
 FetchAction = Send | Sleep | Store
 FetchFeedback = httpx.Response | int | FetchFailure | None
+FetchPlan = Generator[FetchAction, FetchFeedback, "DownloadResult"]
 
 
-def failure(exc: BaseException) -> FetchFailure:
-    """Summarize an exception raised while sending or storing."""
+def failure(exc: httpx.HTTPError | OSError) -> FetchFailure:
+    """Summarize an exception raised while sending (httpx) or storing (the file)."""
     if isinstance(exc, httpx.TimeoutException):
         return FetchFailure("timeout", "timed out")
     if isinstance(exc, httpx.ConnectError):
@@ -401,9 +397,7 @@ def failure(exc: BaseException) -> FetchFailure:
         return FetchFailure("decode", "could not decode the response body")
     if isinstance(exc, httpx.HTTPError):
         return FetchFailure("reset", f"connection failed ({type(exc).__name__})")
-    if isinstance(exc, OSError):
-        return FetchFailure("local", f"cannot write the file: {exc.strerror or exc}")
-    return FetchFailure("reset", type(exc).__name__)
+    return FetchFailure("local", f"cannot write the file: {exc.strerror or exc}")
 
 
 def too_large(limit: int) -> FetchFailure:
@@ -419,7 +413,7 @@ def fetch_plan(
     retry: RetryPolicy,
     rng: random.Random,
     timeout: dict[str, float | None],
-) -> Generator[FetchAction, FetchFeedback, DownloadResult]:
+) -> FetchPlan:
     """Fetch one file: a plain GET (only User-Agent and Accept: nothing of the client's
     headers, cookies or auth), redirects followed by hand up to ``MAX_REDIRECTS``,
     transient failures retried from the original URL with the client's backoff.
@@ -436,11 +430,11 @@ def fetch_plan(
         return failed(DownloadError(f"{shown}: {message}", url=job.url,
                                     status_code=status_code, operation="download"))
 
-    shown = shown_url(job.url)
     try:
-        first = httpx.URL(job.url)
+        first: httpx.URL | None = httpx.URL(job.url)
     except (TypeError, httpx.InvalidURL):
         first = None
+    shown = shown_url(job.url if first is None else first)
     if first is None or first.scheme not in ("http", "https") or not first.host:
         return error("not an http(s) URL")
     url = first
@@ -469,8 +463,7 @@ def fetch_plan(
             if status in _OK_STATUSES:
                 length = _announced_length(feedback)
                 if length is not None and length > limit:
-                    return failed(DownloadError(f"{shown}: {too_large(limit).detail}",
-                                                url=job.url, operation="download"))
+                    return error(too_large(limit).detail)
                 if not overwrite and existing is not None and length == existing:
                     return DownloadResult(job.image_ticket, job.url, job.path, "skipped",
                                           existing)
@@ -478,21 +471,18 @@ def fetch_plan(
                 if isinstance(feedback, int):
                     return DownloadResult(job.image_ticket, job.url, job.path, "downloaded",
                                           feedback)
-            elif status not in DOWNLOAD_RETRY_STATUSES:
+            elif status not in DOWNLOAD_RETRY_STATUSES or attempt >= retry.max_retries:
                 reason = feedback.reason_phrase or "error"
                 return error(f"HTTP {status} {reason} ({attempts_text(attempt + 1)})", status)
             else:
                 retry_after = feedback.headers.get("retry-after")
-        if isinstance(feedback, FetchFailure) and feedback.kind not in _RETRIED:
-            return error(feedback.detail)
-        if attempt >= retry.max_retries:
-            tries = attempts_text(attempt + 1)
-            if isinstance(feedback, FetchFailure):
+        if isinstance(feedback, FetchFailure):
+            if feedback.kind not in _RETRIED:
+                return error(feedback.detail)
+            if attempt >= retry.max_retries:
                 kind = RequestTimeoutError if feedback.kind == "timeout" else NetworkError
-                return failed(kind(f"{shown}: {feedback.detail} ({tries})", operation="download"))
-            assert isinstance(feedback, httpx.Response)
-            reason = feedback.reason_phrase or "error"
-            return error(f"HTTP {status} {reason} ({tries})", status)
+                detail = f"{shown}: {feedback.detail} ({attempts_text(attempt + 1)})"
+                return failed(kind(detail, operation="download"))
         delay = retry.delay(attempt, retry_after, rng)
         what = feedback.detail if isinstance(feedback, FetchFailure) else f"HTTP {status}"
         logger.debug("download of %s: %s; retrying in %.2f s", shown, what, delay)

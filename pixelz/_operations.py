@@ -141,15 +141,14 @@ class Param:
     required: bool = False
     index: int | None = None  # takes item ``index`` of a sequence keyword (imageURL2..5)
 
-    def to_wire(self, value: object) -> WireValue:
-        if value is None and not self.required:
-            return None
-        convert = self.convert or _default_converter(self.type)
-        wire = convert(self.python or self.wire, value)
-        if self.index is not None:
-            assert isinstance(wire, tuple)
-            return wire[self.index] if self.index < len(wire) else None
-        return wire
+    @property
+    def keyword(self) -> str:
+        """The name ``bind`` reads this parameter's value under."""
+        return self.python or self.wire
+
+    @property
+    def converter(self) -> Converter:
+        return self.convert or _default_converter(self.type)
 
 
 @attrs.frozen(slots=True)
@@ -223,8 +222,8 @@ class Operation:
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        """Wire names of the parameters, in order."""
-        return tuple(p.wire for p in self.params)
+        """Wire names of the parameters, in order (cached per operation)."""
+        return _parameters(self)
 
     @property
     def keywords(self) -> frozenset[str]:
@@ -234,10 +233,8 @@ class Operation:
     @property
     def protocols(self) -> frozenset[Protocol]:
         """The protocols whose binding can carry this operation: the HTTP GET/POST bindings
-        carry primitives and arrays of primitives, never complex types."""
-        if any(p.type.is_structured for p in self.params):
-            return frozenset({Protocol.SOAP11, Protocol.SOAP12})
-        return frozenset(Protocol)
+        carry primitives and arrays of primitives, never complex types (cached)."""
+        return _protocols(self)
 
     @property
     def soap_action(self) -> str:
@@ -257,10 +254,18 @@ class Operation:
         if self.check is not None:
             self.check(values)
         wire: list[WireValue] = [email, api_key]
-        for key, param in _keyed(self):
+        sequences: dict[str, WireValue] = {}  # a keyword spread over several parameters
+        for key, param, convert in _keyed(self):
             value = values.get(key)
-            # (Most parameters of a call are unset: no method call for those.)
-            wire.append(None if value is None and not param.required else param.to_wire(value))
+            if value is None and not param.required:
+                wire.append(None)  # most parameters of a call are unset
+            elif param.index is None:
+                wire.append(convert(key, value))
+            else:  # converted once, however many parameters take an item of it
+                items = sequences[key] if key in sequences else convert(key, value)
+                sequences[key] = items
+                assert isinstance(items, tuple)
+                wire.append(items[param.index] if param.index < len(items) else None)
         unknown = values.keys() - self.keywords
         if unknown:
             raise TypeError(f"{self.name} got unexpected arguments {sorted(unknown)}")
@@ -268,14 +273,31 @@ class Operation:
 
 
 @functools.cache
-def _keywords(operation: Operation) -> frozenset[str]:
-    return frozenset(p.python or p.wire for p in operation.params)
+def _parameters(operation: Operation) -> tuple[str, ...]:
+    return tuple(p.wire for p in operation.params)
 
 
 @functools.cache
-def _keyed(operation: Operation) -> tuple[tuple[str, Param], ...]:
-    """``(keyword, parameter)`` for every parameter after the credentials."""
-    return tuple((p.python or p.wire, p) for p in operation.params[2:])
+def _positions(operation: Operation) -> dict[str, int]:
+    return {p.wire: i for i, p in enumerate(operation.params)}
+
+
+@functools.cache
+def _keywords(operation: Operation) -> frozenset[str]:
+    return frozenset(p.keyword for p in operation.params)
+
+
+@functools.cache
+def _protocols(operation: Operation) -> frozenset[Protocol]:
+    if any(p.type.is_structured for p in operation.params):
+        return frozenset({Protocol.SOAP11, Protocol.SOAP12})
+    return frozenset(Protocol)
+
+
+@functools.cache
+def _keyed(operation: Operation) -> tuple[tuple[str, Param, Converter], ...]:
+    """``(keyword, parameter, converter)`` for every parameter after the credentials."""
+    return tuple((p.keyword, p, p.converter) for p in operation.params[2:])
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -293,6 +315,10 @@ class Call:
         if len(self.values) != len(self.operation.params):
             count = len(self.operation.params)
             raise ValueError(f"{self.operation.name} takes {count} values")
+
+    def value_of(self, wire: str) -> WireValue:
+        """The wire-form value of parameter ``wire``."""
+        return self.values[_positions(self.operation)[wire]]
 
     @property
     def items(self) -> tuple[tuple[str, WireValue], ...]:
@@ -345,11 +371,10 @@ def _check_dates(values: Mapping[str, object]) -> None:
         )
 
 
-def _check_one_image(values: Mapping[str, object]) -> None:
+def _one_image(values: Mapping[str, object]) -> None:
+    """The check of every operation that names an image by ticket or by your own id."""
     if (values.get("image_ticket") is None) == (values.get("customer_image_id") is None):
-        raise InvalidArgumentError(
-            "get_image_status needs exactly one of image_ticket or customer_image_id"
-        )
+        raise InvalidArgumentError("give exactly one of image_ticket or customer_image_id")
 
 
 # Every GetImagesList parameter is an xsd:string on the wire; the converters write the
@@ -380,7 +405,7 @@ GET_IMAGE_STATUS = Operation(
         Param("customerImageId", python="customer_image_id", convert=args.non_empty_text),
     ),
     Result("ImageStatusResponse", IMAGE_STATUS),
-    check=_check_one_image,
+    check=_one_image,
 )
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (GET_IMAGES_LIST, GET_IMAGE_STATUS)}
@@ -398,11 +423,6 @@ def _fields(*specs: tuple[str, str] | Field) -> tuple[Field, ...]:
 
 def _p(wire: str, python: str, convert: Converter | None = None, **more: Any) -> Param:
     return Param(wire, python=python, convert=convert, **more)
-
-
-def _one_image(values: Mapping[str, object]) -> None:
-    if (values.get("image_ticket") is None) == (values.get("customer_image_id") is None):
-        raise InvalidArgumentError("give exactly one of image_ticket or customer_image_id")
 
 
 PRODUCT_ID_STATISTIC = Record("ProductIdStatistic", ProductIdStatistic, _fields(

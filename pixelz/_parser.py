@@ -47,6 +47,7 @@ _T = "{" + NAMESPACE + "}"
 _NIL = "{" + XSI_NS + "}nil"
 _ERROR_CODE, _MESSAGE = _T + "ErrorCode", _T + "Message"
 _NO_ERROR = frozenset({"", "NoError", "0"})
+_TRUE = ("true", "1")  # xsi:nil values that mean nil
 # Envelope tag -> (SOAP namespace, Body tag, Fault tag)
 _ENVELOPES = {
     f"{{{ns}}}Envelope": (ns, f"{{{ns}}}Body", f"{{{ns}}}Fault") for ns in (SOAP11_NS, SOAP12_NS)
@@ -284,9 +285,7 @@ class _Reader:
             chosen = (english or texts or [None])[0]
             text = chosen.text if chosen is not None else None
         code = code.strip().rpartition(":")[2] if code and code.strip() else None
-        if text and self.restore is not None:
-            text = self.restore(text)
-        return self._api_error(text or "", code)
+        return self._api_error(self._restored(text or ""), code)
 
 
 _BOMS = (
@@ -356,7 +355,7 @@ def _in_service_ns(tag: object) -> bool:
 
 
 def _is_nil(element: Any) -> bool:
-    return element.get(_NIL) in ("true", "1")
+    return element.get(_NIL) in _TRUE
 
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -405,8 +404,6 @@ class Converter(NamedTuple):
     one: Callable[[Any, Restore], Any]
     all: Callable[[Any, Restore], list[Any]]
 
-
-_TRUE = ("true", "1")
 
 
 @functools.lru_cache(maxsize=64)

@@ -12,7 +12,6 @@ from .models import ImageStatus
 
 if TYPE_CHECKING:
     from ._deliveries import Part
-    from ._deliveries import Part as PartFile  # noqa: F401 (the name the client annotates with)
 
 __all__ = ["Images", "blocking", "collect", "open_part", "run_all", "sleep", "walk_pages"]
 

@@ -38,8 +38,8 @@ def form_items(call: Call, protocol: Protocol) -> list[tuple[str, str]]:
     primitives only), an empty array (ASMX fails on a missing array field and cannot
     convert an empty one), or a value ASP.NET request validation would reject.
     """
-    structured = next((p for p in call.operation.params if p.type.is_structured), None)
-    if structured is not None:
+    if protocol not in call.operation.protocols:  # cached: the usual case costs a look-up
+        structured = next(p for p in call.operation.params if p.type.is_structured)
         raise _cannot(call, protocol, f"{structured.wire} is a complex type, which only SOAP "
                       "carries")
     items: list[tuple[str, str]] = []
