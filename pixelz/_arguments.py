@@ -25,8 +25,10 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_EMAIL",
     "INT32_MAX",
+    "ISO_DATE",
     "MAX_PER_PAGE",
     "STATUS_NAMES",
+    "XML_FORBIDDEN",
     "Credentials",
     "bounded_int",
     "color_change_requests",
@@ -56,8 +58,8 @@ INT32_MAX = 2**31 - 1  # the service parses ids and pages as .NET Int32
 
 # Characters XML 1.0 cannot carry at all (not even as references): C0 controls other
 # than tab/LF/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -91,7 +93,7 @@ def resolve_credentials(email: str | None, api_key: str | None) -> Credentials:
     for name, value in (("contact_email", email), ("contact_api_key", api_key)):
         if not isinstance(value, str):
             raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
-        if _XML_FORBIDDEN.search(value):
+        if XML_FORBIDDEN.search(value):
             # Never echo the value: it may be the key.
             raise InvalidArgumentError(f"{name} contains a character XML cannot carry")
     return Credentials(email, api_key)
@@ -111,7 +113,7 @@ def text(name: str, value: object) -> str:
     """A str that XML can carry."""
     if not isinstance(value, str):
         raise _fail(name, value, "a str")
-    bad = _XML_FORBIDDEN.search(value)
+    bad = XML_FORBIDDEN.search(value)
     if bad:
         raise InvalidArgumentError(
             f"invalid {name}: character U+{ord(bad.group()):04X} at index {bad.start()} "
@@ -166,7 +168,7 @@ def parse_date(name: str, value: object) -> datetime.date | None:
         raise _fail(name, value, allowed + " (not a datetime)")
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str) and _DATE.match(value):
+    if isinstance(value, str) and ISO_DATE.match(value):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:

@@ -39,6 +39,7 @@ __all__ = [
     "Parser",
     "UsageError",
     "add_secret",
+    "all_option",
     "client",
     "configure_stdout",
     "confirm",
@@ -55,6 +56,7 @@ __all__ = [
     "note_unknown_statuses",
     "option_names",
     "page_footer",
+    "plural",
     "reset_secrets",
     "secrets",
     "stderr_line",
@@ -121,9 +123,14 @@ def stderr_line(message: str) -> None:
     sys.stderr.flush()
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> int:
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def fail(message: str) -> int:
     stderr_line(f"error: {message}")
-    return code
+    return EXIT_ERROR
 
 
 def usage(message: str, prog: str) -> int:
@@ -317,10 +324,13 @@ def target_options(
     )
 
 
-def format_option(
-    parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS, default: str = "table"
-) -> None:
-    parser.add_argument("--format", choices=choices, default=default, help="output format")
+def all_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true",
+                        help="stream every page (a progress bar on stderr on a terminal)")
+
+
+def format_option(parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS) -> None:
+    parser.add_argument("--format", choices=choices, default="table", help="output format")
 
 
 def which_image(parser: argparse.ArgumentParser) -> None:
@@ -465,11 +475,10 @@ def write_one(fmt: str, record: object, kind: Kind) -> None:
     ``ndjson`` one line, ``csv`` a header and one row."""
     from ._cli_records import render_details
 
+    configure_stdout(fmt)
     if fmt == "table":
-        configure_stdout(fmt)
         sys.stdout.write(render_details(record))
     elif fmt == "json":
-        configure_stdout(fmt)
         sys.stdout.write(json_line(record_dict(record)) + "\n")
     else:
         write_records(fmt, [record], kind)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from . import _cli_types as types
 from ._arguments import STATUS_NAMES
 from ._cli_common import (
-    EXIT_ERROR,
     EXIT_OK,
     UsageError,
     client,
@@ -32,6 +31,7 @@ from ._cli_common import (
     isatty,
     list_progress,
     note_unknown_statuses,
+    plural,
     stderr_line,
     subparser,
     target_options,
@@ -40,7 +40,7 @@ from ._cli_common import (
     write_one,
 )
 from ._cli_records import IMAGES, json_line, neutralize
-from ._cli_types import EXAMPLE_TICKET
+from ._cli_types import DEMO_SKU, EXAMPLE_TICKET
 from ._core import ITER_PER_PAGE
 from .models import ImageStatus, Status
 
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["add_download", "add_wait", "result_dict", "summary"]
 
-_DEMO_SKU = "JKT-10463-WHT-1"
 MAX_CONCURRENCY = 64  # what download_all accepts
 DEFAULT_CONCURRENCY = 8
 
@@ -61,7 +60,7 @@ examples:
   pixelz images wait {EXAMPLE_TICKET}
   pixelz images wait {EXAMPLE_TICKET} --timeout 600 --format json
   pixelz images wait --customer-image-id JKT-20001-BLK-1 --status InProduction
-  pixelz --emulator images wait --customer-image-id {_DEMO_SKU}
+  pixelz --emulator images wait --customer-image-id {DEMO_SKU}
 
 Exit 0 once the image has the status (or a later one: New < InProduction <
 ProductionFinished < Delivered), 1 when --timeout passes first or the image does not exist.
@@ -224,12 +223,11 @@ def _download(args: argparse.Namespace) -> int:
             )
         elapsed = time.monotonic() - started
     failed = [result for result in results if not result.ok]
+    configure_stdout(args.format)
     if args.format == "text":
-        configure_stdout("text")
         sys.stdout.write(summary(results, args.dest, elapsed, waiting,
                                  listed=bool(args.tickets)))
     else:
-        configure_stdout(args.format)
         records = [result_dict(result) for result in results]
         if args.format == "json":
             sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
@@ -237,8 +235,7 @@ def _download(args: argparse.Namespace) -> int:
             sys.stdout.writelines(json_line(record) + "\n" for record in records)
     sys.stdout.flush()
     if failed:
-        return fail(f"{len(failed)} of {len(results)} files could not be downloaded",
-                    EXIT_ERROR)
+        return fail(f"{len(failed)} of {len(results)} files could not be downloaded")
     return EXIT_OK
 
 
@@ -272,10 +269,6 @@ def result_dict(result: DownloadResult) -> dict[str, object]:
     }
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def summary(
     results: Sequence[DownloadResult],
     dest: str,
@@ -294,7 +287,7 @@ def summary(
     written = sum(r.size for r in done)
     lines = []
     if not results:
-        lines.append(f"nothing to download: no final files ({_plural(len(waiting), 'image')} "
+        lines.append(f"nothing to download: no final files ({plural(len(waiting), 'image')} "
                      "without any)" if waiting else "nothing to download: no images matched")
     else:
         parts = [f"{len(done)} downloaded ({human_bytes(written)} in {elapsed:.1f} s)"]
@@ -302,7 +295,7 @@ def summary(
             parts.append(f"{len(skipped)} skipped (already there, "
                          f"{human_bytes(sum(r.size for r in skipped))})")
         parts.append(f"{len(failed)} failed")
-        lines.append(f"{_plural(len(results), 'file')} in {dest}: {', '.join(parts)}")
+        lines.append(f"{plural(len(results), 'file')} in {dest}: {', '.join(parts)}")
     lines.extend(
         f"failed: {result.path.name}: {result.error.detail if result.error else 'unknown'}"
         for result in failed
@@ -314,5 +307,5 @@ def summary(
             for image in waiting
         )
     elif waiting and results:
-        lines.append(f"{_plural(len(waiting), 'image')} without final files yet")
+        lines.append(f"{plural(len(waiting), 'image')} without final files yet")
     return "".join(neutralize(" ".join(line.split())) + "\n" for line in lines)

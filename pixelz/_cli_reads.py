@@ -9,6 +9,7 @@ from typing import Any
 from . import _cli_types as types
 from ._cli_common import (
     EXIT_OK,
+    all_option,
     client,
     date_options,
     date_range,
@@ -26,11 +27,6 @@ from ._core import ITER_PER_PAGE
 from .models import InvoicesPage, ProductIdsPage
 
 __all__ = ["add_account", "add_invoices", "add_products", "add_templates"]
-
-
-def _all_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--all", action="store_true",
-                        help="stream every page (a progress bar on stderr on a terminal)")
 
 
 # -- products --------------------------------------------------------------------------------
@@ -59,7 +55,7 @@ def add_products(commands: Any) -> None:
     listing.add_argument("--per-page", type=types.per_page("product ids"), metavar="N",
                          help="product ids per page, 1 to 100 (default: server's; 100 with "
                          "--all)")
-    _all_option(listing)
+    all_option(listing)
     format_option(listing)
     target_options(listing, top=False)
     listing.set_defaults(handler=_products_list)
@@ -104,7 +100,7 @@ def add_invoices(commands: Any) -> None:
     listing.add_argument("--page", type=types.page, metavar="N", help="1-based page (default 1)")
     listing.add_argument("--return-url", type=types.image_url, metavar="URL",
                          help="where the invoices' payment pages send you back")
-    _all_option(listing)
+    all_option(listing)
     format_option(listing)
     target_options(listing, top=False)
     listing.set_defaults(handler=_invoices_list, option_names={"return_url": "--return-url"})

@@ -142,10 +142,6 @@ class TableLayout:
         return render(table, self.width, styled=styled)
 
 
-def kind_layout(kind: Kind, sample: Sequence[object], width: int) -> TableLayout:
-    return TableLayout(kind.columns, [kind.cells(record) for record in sample], width)
-
-
 def render_comparison(report: ProtocolComparison, width: int = 120, *,
                       styled: bool = False) -> str:
     """The comparison as a table (outcome, latency, bytes, records and agreement per

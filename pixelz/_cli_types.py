@@ -12,7 +12,15 @@ import urllib.parse
 from collections.abc import Callable
 from typing import NoReturn
 
-from ._arguments import INT32_MAX, MAX_PER_PAGE, STATUS_NAMES, parse_ticket, status_filter
+from ._arguments import (
+    INT32_MAX,
+    ISO_DATE,
+    MAX_PER_PAGE,
+    STATUS_NAMES,
+    XML_FORBIDDEN,
+    parse_ticket,
+    status_filter,
+)
 from ._core import DEFAULT_BASE_URL, resolve_timeout
 from .errors import InvalidArgumentError
 
@@ -41,6 +49,7 @@ __all__ = [
 ]
 
 EXAMPLE_TICKET = "6f1c2d3e-0000-4000-8000-000000000001"
+DEMO_SKU = "JKT-10463-WHT-1"  # a customer image id in the emulator's demo data set
 
 
 def _type_error(message: str) -> NoReturn:
@@ -92,11 +101,10 @@ def status(text: str) -> str:
                     f"{names}")
 
 
-_DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 
 def date(text: str) -> datetime.date:
-    if not _DATE_FORM.match(text):
+    if not ISO_DATE.match(text):
         _type_error(f"{text!r} is not a date written YYYY-MM-DD, such as 2026-03-01")
     try:
         return datetime.date.fromisoformat(text)
@@ -201,11 +209,10 @@ def ticket(text: str) -> str:
 
 
 # What XML 1.0 cannot carry: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    bad = _NOT_XML.search(text)
+    bad = XML_FORBIDDEN.search(text)
     if bad:
         _type_error(f"U+{ord(bad.group()):04X} at position {bad.start() + 1} is a control "
                     "character the service cannot receive")

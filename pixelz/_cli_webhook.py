@@ -29,6 +29,7 @@ from ._cli_common import (
     fail,
     help_text,
     isatty,
+    plural,
     stderr_line,
     subparser,
 )
@@ -209,7 +210,7 @@ def _verify(args: argparse.Namespace) -> int:
     headers: list[tuple[str, str]] = list(args.headers)
     if args.signature is not None:
         headers.append((SIGNATURE_HEADER, args.signature))
-    if not _has_signature(headers):
+    if not webhooks._signatures(headers):  # the header names verify() accepts
         raise UsageError(f"no signature: give --signature SIG, or --header "
                          f"'{SIGNATURE_HEADER}: SIG' as the callback carried it", args.prog)
     body = _read_body()
@@ -225,16 +226,6 @@ def _verify(args: argparse.Namespace) -> int:
     configure_stdout("ndjson")
     _print_event(event)
     return EXIT_OK
-
-
-def _has_signature(headers: Iterable[tuple[str, str]]) -> bool:
-    from .webhooks import SIGNATURE_HEADERS
-
-    def key(name: str) -> str:
-        return name.strip().upper().replace("-", "_").removeprefix("HTTP_")
-
-    names = {key(name) for name in SIGNATURE_HEADERS}
-    return any(key(name) in names for name, _ in headers)
 
 
 # -- listen -----------------------------------------------------------------------------------
@@ -261,7 +252,7 @@ def _listen(args: argparse.Namespace) -> int:
     with server, _ctrl_c_between_requests(state):
         host, port = str(server.server_address[0]), server.server_port
         shown = f"[{host}]" if ":" in host else host
-        until = (f"stops after {args.count} callback{'s' if args.count != 1 else ''} or Ctrl-C"
+        until = (f"stops after {plural(args.count, 'callback')} or Ctrl-C"
                  if args.count else "Ctrl-C to stop")
         stderr_line(f"listening on http://{shown}:{port}/ for callbacks signed with the "
                     f"secret in {args.secret_env}; {until}")
@@ -269,14 +260,10 @@ def _listen(args: argparse.Namespace) -> int:
             while args.count is None or received < args.count:
                 server.handle_request()
         except KeyboardInterrupt:
-            stderr_line(f"stopped: {_callbacks(received)} received")
+            stderr_line(f"stopped: {plural(received, 'callback')} received")
             return EXIT_OK
-    stderr_line(f"done: {_callbacks(received)} received")
+    stderr_line(f"done: {plural(received, 'callback')} received")
     return EXIT_OK
-
-
-def _callbacks(count: int) -> str:
-    return f"{count} callback{'' if count == 1 else 's'}"
 
 
 def _reporting(app: WSGIApplication) -> WSGIApplication:

@@ -29,11 +29,10 @@ from ._cli_common import (
     yes_option,
 )
 from ._cli_records import SUBMITTED, neutralize
-from ._cli_types import EXAMPLE_TICKET
+from ._cli_types import DEMO_SKU, EXAMPLE_TICKET
 
 __all__ = ["add_account_edit", "add_delete", "add_reject", "add_submit"]
 
-_DEMO_SKU = "JKT-10463-WHT-1"
 _EXAMPLE_URL = "https://example.com/photos/jacket.jpg"
 MAX_EXTRA_URLS = 4  # imageURL2..imageURL5
 #: What --emulator sends instead (the emulator wants one, and takes any): a public demo value.
@@ -226,7 +225,7 @@ def add_delete(commands: Any) -> None:
         description="Remove an image from the queue, by ticket or by your own image id. Only "
         "an image not yet in production can be deleted. Asks first on a terminal.",
         epilog=f"examples:\n  pixelz images delete {EXAMPLE_TICKET}\n"
-        f"  pixelz images delete --customer-image-id {_DEMO_SKU} --yes\n",
+        f"  pixelz images delete --customer-image-id {DEMO_SKU} --yes\n",
     )
     which_image(delete)
     yes_option(delete)
@@ -250,7 +249,7 @@ def add_reject(commands: Any) -> None:
         "to production with your comment. Asks first on a terminal.",
         epilog=f"examples:\n  pixelz images reject {EXAMPLE_TICKET} --comment \"shadow too "
         "dark\"\n"
-        f"  pixelz images reject --customer-image-id {_DEMO_SKU} --comment \"crop tighter\" \\\n"
+        f"  pixelz images reject --customer-image-id {DEMO_SKU} --comment \"crop tighter\" \\\n"
         "      --markup-url https://example.com/markup.png --yes\n",
     )
     which_image(reject)

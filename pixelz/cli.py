@@ -20,7 +20,6 @@ import importlib.util
 import json
 import os
 import sys
-import textwrap
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -35,16 +34,19 @@ from ._cli_common import (
     Formatter,
     Parser,
     UsageError,
+    all_option,
     client,
     configure_stdout,
     fail,
     filter_options,
     format_option,
+    help_text,
     image_query,
     isatty,
     no_page_with_all,
     note_unknown_statuses,
     option_names,
+    plural,
     reset_secrets,
     stderr_line,
     subparser,
@@ -59,7 +61,7 @@ from ._cli_common import (
 from ._cli_deliveries import add_download, add_wait
 from ._cli_reads import add_account, add_invoices, add_products, add_templates
 from ._cli_records import IMAGES, neutralize, record_dict, render_details, status_cell
-from ._cli_types import EXAMPLE_TICKET
+from ._cli_types import DEMO_SKU, EXAMPLE_TICKET
 from ._cli_webhook import add_webhook
 from ._cli_writes import add_account_edit, add_delete, add_reject, add_submit
 from ._core import ITER_PER_PAGE
@@ -174,7 +176,6 @@ def _logging(verbosity: int) -> Iterator[None]:
 
 # -- parser ---------------------------------------------------------------------------------
 
-_DEMO_SKU = "JKT-10463-WHT-1"  # in the emulator's demo data set
 
 _MAIN_EXAMPLES = """\
 examples:
@@ -197,12 +198,11 @@ exit codes: 0 success, 1 API or network error (or a confirmation answered no),
 2 usage error.
 """
 
-_STATUS_HELP = textwrap.fill(
+_STATUS_HELP = help_text(
     "Statuses: an id or a name as the service prints it ("
     + ", ".join(f"{name} ({code})" for code, name in STATUS_NAMES.items())
     + "), in any case; spaces, - and _ are ignored (InProduction, in-production, "
-    "'in production'). Other ids are passed on as they are.",
-    width=79,
+    "'in production'). Other ids are passed on as they are."
 )
 
 _LIST_EXAMPLES = f"""\
@@ -217,7 +217,7 @@ examples:
 _GET_EXAMPLES = f"""\
 examples:
   pixelz images get {EXAMPLE_TICKET}
-  pixelz --emulator images get --customer-image-id {_DEMO_SKU} --format json
+  pixelz --emulator images get --customer-image-id {DEMO_SKU} --format json
 """
 
 _COMPARE_EXAMPLES = f"""\
@@ -249,14 +249,14 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     if args.command == "emulator":
         parser = _build_parser(full_emulator=True)
         args = parser.parse_args(argv)
+        if args.emulator:
+            raise UsageError("--emulator does not apply to `pixelz emulator`, which is the "
+                             "emulator", args.prog)
+        if args.base_url:
+            raise UsageError("--base-url does not apply to `pixelz emulator`: choose its "
+                             "address with --host and --port", args.prog)
     elif extra:
         raise UsageError(f"unknown argument: {' '.join(extra)}", args.prog)
-    if args.command == "emulator" and args.emulator:
-        raise UsageError("--emulator does not apply to `pixelz emulator`, which is the "
-                         "emulator", args.prog)
-    if args.command == "emulator" and args.base_url:
-        raise UsageError("--base-url does not apply to `pixelz emulator`: choose its address "
-                         "with --host and --port", args.prog)
     if args.emulator and args.base_url:
         raise UsageError("--emulator cannot be combined with --base-url", args.prog)
     return args
@@ -287,7 +287,7 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         description="Submit images, list them or look one up, wait for them and download their\n"
         "final files, reject or delete them.",
         epilog="examples:\n  pixelz --emulator images list\n  pixelz --emulator images get "
-        f"--customer-image-id {_DEMO_SKU}\n  pixelz --emulator images submit "
+        f"--customer-image-id {DEMO_SKU}\n  pixelz --emulator images submit "
         "https://example.com/photos/jacket.jpg --template 101\n",
     )
     image_commands = images.add_subparsers(dest="images_command", metavar="COMMAND", required=True)
@@ -299,10 +299,7 @@ def _build_parser(*, full_emulator: bool) -> argparse.ArgumentParser:
         epilog=_LIST_EXAMPLES,
     )
     filter_options(listing)
-    listing.add_argument(
-        "--all", action="store_true",
-        help="stream every page (a progress bar on stderr on a terminal)",
-    )
+    all_option(listing)
     format_option(listing)
     target_options(listing, top=False)
     listing.set_defaults(handler=_cmd_list)
@@ -400,7 +397,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return fail("no protocol answered successfully")
     if not report.consistent:
         count = len(report.differences)
-        return fail(f"protocols disagree ({count} difference{'s' if count != 1 else ''})")
+        return fail(f"protocols disagree ({plural(count, 'difference')})")
     return EXIT_OK
 
 
