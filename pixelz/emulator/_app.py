@@ -385,8 +385,7 @@ class EmulatorApp:
         format is unrecognized" (500), as for a disabled GET/POST.
         """
         if rest:
-            message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
-            return self._error_page(ctx, message, _faults.GET_HANDLER)
+            return self._unrecognized(ctx, rest)
         return _response(405, "text/html", b"")
 
     def _file(self, ctx: _Context, method: str, path: str, headers: dict[str, str]) -> Response:
@@ -438,9 +437,13 @@ class EmulatorApp:
             if ctx.protocol in _SOAP_NS:
                 # The emulator's own message (Mono: 405 HttpException), so no frames.
                 return self._error_page(ctx, f"Request format is invalid: {ending}.")
-            message = f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
-            return self._error_page(ctx, message, _faults.GET_HANDLER)
+            return self._unrecognized(ctx, ending)
         return None
+
+    def _unrecognized(self, ctx: _Context, ending: str) -> Response:
+        """No protocol handler claims the URL (a disabled GET/POST, an unknown path)."""
+        message = f"Request format is unrecognized for URL unexpectedly ending in '{ending}'."
+        return self._error_page(ctx, message, _faults.GET_HANDLER)
 
     def _error_page(self, ctx: _Context, message: str, frames: _faults.Frames = ()) -> Response:
         """ASP.NET's HTML error page for an InvalidOperationException (no handler)."""
@@ -570,8 +573,7 @@ class EmulatorApp:
         body: bytes,
     ) -> Response:
         if len(rest) < 2:  # "/soap.asmx/": no protocol claims the request
-            message = f"Request format is unrecognized for URL unexpectedly ending in '{rest}'."
-            return self._error_page(ctx, message, _faults.GET_HANDLER)
+            return self._unrecognized(ctx, rest)
         operation = OPERATIONS.get(rest[1:])
         if operation is not None and ctx.protocol not in operation.protocols:
             operation = None  # ASMX leaves methods with complex parameters off GET/POST

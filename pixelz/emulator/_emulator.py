@@ -37,8 +37,10 @@ class Emulator:
     """
 
     def __init__(self, *, images: int = 250, seed: int = 0, **knobs: Any) -> None:
-        knobs.setdefault("dataset", generate_dataset(images, seed))
-        knobs.setdefault("account", generate_account(tuple(knobs["dataset"]), seed))
+        if "dataset" not in knobs:  # (built only when not given: it may be large)
+            knobs["dataset"] = generate_dataset(images, seed)
+        if "account" not in knobs:
+            knobs["account"] = generate_account(tuple(knobs["dataset"]), seed)
         self.config = EmulatorConfig(seed=seed, **knobs)
         self.log = RequestLog()
         self.app = EmulatorApp(self.config, self.log)

@@ -79,12 +79,12 @@ def final_names(image_urls: Sequence[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def submission_from(values: Mapping[str, Any]) -> Submission:
-    """The lifecycle's part of a submission's parameters (already checked)."""
-    template = values.get("templateId", "")
+def submission_from(values: Mapping[str, Any], template_id: int | None) -> Submission:
+    """The lifecycle's part of a submission's parameters (already checked; the template id
+    as the checks read it)."""
     return Submission(
         callback_url=values.get("imageCallbackURL") or None,
-        template_id=int(template) if isinstance(template, str) and template.isdigit() else None,
+        template_id=template_id,
         final_names=final_names([values[k] for k in _IMAGE_URLS if values.get(k)]),
     )
 

@@ -55,7 +55,7 @@ import attrs
 
 from pixelz.emulator._lifecycle import submission_from
 from pixelz.emulator._state import ServiceState
-from pixelz.emulator.dataset import Record, TemplateRecord
+from pixelz.emulator.dataset import Record, TemplateRecord, template_record
 
 if TYPE_CHECKING:
     from pixelz.emulator.config import Settings
@@ -82,7 +82,6 @@ BOOM_PRODUCT_ID = "__boom__"
 DEFAULT_PER_PAGE = 50
 INVOICES_PER_PAGE = 10
 OUTPUT_FORMATS = ("JPG", "PNG", "TIF", "PSD")
-NEW_TEMPLATE_CONTACT_ID = 7
 
 _DIGITS = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -414,17 +413,15 @@ def add_template(values: Mapping[str, str], s: Settings) -> dict[str, Any]:
     today = state.today.isoformat()
 
     def make(template_id: int) -> TemplateRecord:
-        return TemplateRecord(
-            TemplateId=template_id, ContactId=NEW_TEMPLATE_CONTACT_ID, TemplateName=name,
-            Prices=None, TemplateLabelId=0, IsRecreateDetail=False, ColorAdjustment=False,
-            ColorAdjustmentSetting=None, ColorAdjustmentComment=None, ColorMatching=False,
-            ColorMatchingSetting=None, Price=None, Currency=None, CreatedDate=today,
-            ModifiedDate=None, IsDeleted=False, OutputFormat=output_format,
+        # Everything else at the defaults of every template (ContactId 7, zeros, nulls).
+        return template_record(
+            TemplateId=template_id, TemplateName=name, Currency=None, CreatedDate=today,
+            OutputFormat=output_format,
             BackgroundColor=_unset(values.get("backgroundColor", "")),
             BackgroundVerticalGradientColor=_unset(
                 values.get("backgroundVerticalGradientColor", "")),
             **fields,
-        )  # fmt: skip
+        )
 
     return {"TemplateId": state.add_template(make).TemplateId}
 
@@ -442,7 +439,8 @@ def _deadline(text: str) -> None:
         raise ServiceError("Invalid imageDeadlineDateTimeUTC") from None
 
 
-def _check_submission(values: Mapping[str, str], state: ServiceState) -> None:
+def _check_submission(values: Mapping[str, str], state: ServiceState) -> int:
+    """The checks of a submission with a template; its template id."""
     template_id = _int32(values.get("templateId", ""))
     if template_id is None or all(t.TemplateId != template_id for t in state.templates()):
         raise ServiceError("Invalid templateId")
@@ -450,14 +448,16 @@ def _check_submission(values: Mapping[str, str], state: ServiceState) -> None:
     _optional_int(values.get("imageRequestedDeliveryTimeInHours", ""),
                   "imageRequestedDeliveryTimeInHours")
     _deadline(values.get("imageDeadlineDateTimeUTC", ""))
+    return template_id
 
 
-def _queue(values: Mapping[str, str], state: ServiceState) -> dict[str, Any]:
+def _queue(values: Mapping[str, str], state: ServiceState,
+           template_id: int | None) -> dict[str, Any]:
     image = state.add_image(
         _unset(values.get("customerImageId", "")),
         _unset(values.get("productId", "")),
         lambda: ServiceError("Duplicate customerImageId"),
-        submission_from(values),
+        submission_from(values, template_id),
     )
     return {"ImageTicket": image.ImageTicket, "CustomerImageId": image.CustomerImageId,
             "IsTrial": False}
@@ -469,11 +469,12 @@ def _submission(first: str, *, template: bool = True) -> Handler:
     def handler(values: Mapping[str, Any], s: Settings) -> dict[str, Any]:
         check_credentials(values, s.contact_email, s.contact_api_key)
         _required(values, first)
+        template_id = None
         if template:
-            _check_submission(values, s.state)
+            template_id = _check_submission(values, s.state)
         else:
             _required(values, "imageURL")
-        return _queue(values, s.state)
+        return _queue(values, s.state, template_id)
 
     return handler
 

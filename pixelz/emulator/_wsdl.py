@@ -76,9 +76,9 @@ def _ref(type_: WireType) -> str:
     return _PRIMITIVES.get(type_.name, "tns:" + type_.name)
 
 
-def _elem(name: str, type_: str, *, required: bool = False, extra: str = "") -> str:
+def _elem(name: str, type_: str, *, required: bool = False) -> str:
     occurs = "1" if required else "0"
-    return f'<s:element minOccurs="{occurs}" maxOccurs="1" name="{name}" type="{type_}"{extra} />'
+    return f'<s:element minOccurs="{occurs}" maxOccurs="1" name="{name}" type="{type_}" />'
 
 
 def _member(name: str, type_: WireType) -> str:
