@@ -57,9 +57,7 @@ class WsgiApp:
             body,
         )
         # PEP 3333 forbids hop-by-hop headers from applications: drop Connection here
-        out = [(k, v) for k, v in response.headers if k.lower() != "connection"]
-        if response.header("Content-Length") is None:
-            out.append(("Content-Length", str(len(response.body))))
+        out = [(k, v) for k, v in response.framed_headers() if k.lower() != "connection"]
         start_response(f"{response.status} {response.reason}", out)
         return response.chunks()
 
@@ -98,9 +96,8 @@ class AsgiApp:
             headers,
             b"".join(chunks),
         )
-        out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-        if response.header("Content-Length") is None:
-            out.append((b"content-length", str(len(response.body)).encode("ascii")))
+        out = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+               for k, v in response.framed_headers()]
         await send({"type": "http.response.start", "status": response.status, "headers": out})
         for chunk in response.chunks():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})

@@ -207,6 +207,13 @@ class Response:
         """The first header called ``name`` (case-insensitive), or ``None``."""
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
 
+    def framed_headers(self) -> list[tuple[str, str]]:
+        """The headers to send: a Content-Length of the body added when none is set (a
+        streamed response sets its own)."""
+        if self.header("Content-Length") is not None:
+            return list(self.headers)
+        return [*self.headers, ("Content-Length", str(len(self.body)))]
+
     @property
     def content_length(self) -> int:
         """The Content-Length header if set, else the body's length."""

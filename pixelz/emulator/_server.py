@@ -58,10 +58,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
         response = app.handle(self.command, path, query, list(self.headers.items()), body)
         self.send_response_only(response.status, response.reason)
-        for name, value in response.headers:
+        for name, value in response.framed_headers():
             self.send_header(name, value)
-        if response.header("Content-Length") is None:
-            self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         for chunk in response.chunks():  # none for HEAD: EmulatorApp.handle sees to it
             self.wfile.write(chunk)
