@@ -99,11 +99,8 @@ def _p1(quick: bool, notes: list[str]) -> list[Row]:
 
 def _streamed(size: int) -> str:
     """Whether pixelz reads a body of ``size`` bytes incrementally, as its parser says."""
-    from pixelz import _parser
+    from pixelz._parser import _STREAM_ABOVE as limit
 
-    limit = getattr(_parser, "_STREAM_ABOVE", None)
-    if not isinstance(limit, int):
-        return "read by pixelz's parser (its incremental-reading limit was not found)"
     how = "above" if size > limit else "not above"
     reader = "the incremental reader" if size > limit else "the whole-tree reader"
     return f"{how} the parser's {limit / 2**20:g} MiB limit, so {reader} reads it"

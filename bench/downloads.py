@@ -35,6 +35,7 @@ import pixelz
 from .emulator import EmulatorProcess, cpu_seconds, emulator_process
 from .memory import _peak, _reset_peak
 from .submits import DEVELOPER_KEY, submit_many
+from .timing import median_ratio
 
 __all__ = ["DownloadsResult", "Run", "run_downloads", "scratch_root"]
 
@@ -69,7 +70,7 @@ class Run:
 
 def _times(a: Run, b: Run) -> float:
     """How many times ``a``'s time ``b`` takes: the median of the ratios within rounds."""
-    return statistics.median(y / x for x, y in zip(a.seconds, b.seconds, strict=True))
+    return median_ratio(b.seconds, a.seconds)
 
 
 @attrs.frozen
@@ -127,7 +128,7 @@ def run_downloads(
         with emulator_process(images=0, latency=latency, speed=0, final_size=size) as emu:
             records = asyncio.run(_delivered(emu.base_url, files, size))
             runs = asyncio.run(_timed(emu, records, work, size, concurrency, rounds))
-            growth = _growth(records, work, root)
+            growth = _growth(records, work, root, concurrency)
         with emulator_process(images=0, latency=0, speed=0, final_size=size) as emu:
             records = asyncio.run(_delivered(emu.base_url, files, size))
             idle = asyncio.run(_timed(emu, records, work, size, concurrency, rounds,
@@ -272,8 +273,8 @@ def _check(records: list[pixelz.ImageStatus], dest: pathlib.Path, size: int) -> 
             raise AssertionError(f"{path} is not the final the emulator serves")
 
 
-def _growth(records: list[pixelz.ImageStatus], work: pathlib.Path, root: str
-            ) -> dict[str, tuple[float, float]]:
+def _growth(records: list[pixelz.ImageStatus], work: pathlib.Path, root: str,
+            concurrency: int) -> dict[str, tuple[float, float]]:
     """P9: each mode in a fresh process; MiB of peak RSS growth during its first and its
     second run of every file."""
     listing = work / "finals.json"
@@ -285,7 +286,8 @@ def _growth(records: list[pixelz.ImageStatus], work: pathlib.Path, root: str
     for mode in MODES:
         dest = work / f"rss-{mode}"
         out = subprocess.run(
-            [sys.executable, "-m", "bench.downloads", mode, str(listing), str(dest)],
+            [sys.executable, "-m", "bench.downloads", mode, str(listing), str(dest),
+             str(concurrency)],
             env=env, cwd=root, check=True, capture_output=True, text=True,
         ).stdout
         shutil.rmtree(dest, ignore_errors=True)
@@ -294,7 +296,9 @@ def _growth(records: list[pixelz.ImageStatus], work: pathlib.Path, root: str
     return growth
 
 
-async def _worker(mode: str, listing: pathlib.Path, dest: pathlib.Path) -> tuple[int, int]:
+async def _worker(
+    mode: str, listing: pathlib.Path, dest: pathlib.Path, concurrency: int
+) -> tuple[int, int]:
     """Two download runs of every file in this fresh process, each in its own peak-RSS
     window (KiB of growth): the first includes what a first download costs (the lazy
     imports, the connections, the worker threads), the second is warm."""
@@ -302,7 +306,6 @@ async def _worker(mode: str, listing: pathlib.Path, dest: pathlib.Path) -> tuple
         pixelz.ImageStatus(uuid.UUID(ticket), None, None, "Delivered", 80, True, None, (url,))
         for ticket, url in json.loads(listing.read_text())
     ]
-    concurrency = 8
     growth = []
     async with pixelz.AsyncClient("bench@example.com", "unused") as client, \
             httpx.AsyncClient() as http:
@@ -325,5 +328,5 @@ async def _worker(mode: str, listing: pathlib.Path, dest: pathlib.Path) -> tuple
 
 if __name__ == "__main__":
     first, second = asyncio.run(_worker(sys.argv[1], pathlib.Path(sys.argv[2]),
-                                        pathlib.Path(sys.argv[3])))
+                                        pathlib.Path(sys.argv[3]), int(sys.argv[4])))
     print(first, second)

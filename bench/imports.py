@@ -17,6 +17,8 @@ import time
 
 import attrs
 
+from .timing import median_ratio
+
 __all__ = ["ImportResult", "run_imports"]
 
 PIXELZ = "import pixelz"
@@ -76,9 +78,7 @@ def run_imports(*, runs: int, root: str) -> ImportResult:
 
 
 def _paired(samples: dict[str, list[float]]) -> float:
-    return statistics.median(
-        a / b for a, b in zip(samples[PIXELZ], samples[BASELINE], strict=True)
-    )
+    return median_ratio(samples[PIXELZ], samples[BASELINE])
 
 
 def _run(code: str, env: dict[str, str], root: str) -> tuple[float, float]:

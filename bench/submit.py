@@ -18,13 +18,13 @@ from pixelz._operations import ADD_IMAGE_TO_QUEUE
 
 from . import data
 from .parse import BASE_URL, EMAIL, KEY, CallResult, canned_http, client_for
+from .submits import DEVELOPER_KEY
 from .timing import interleaved
 
 __all__ = ["run_submit_call", "submit_setup"]
 
 IMAGE_URL = "https://images.example.com/catalog/sku-19494/back.jpg?w=4000&h=4000"
 TEMPLATE_ID = 101
-DEVELOPER_KEY = "bench-developer-key"
 CUSTOMER_ID = "sku&19494-back"
 TICKET = uuid.UUID("0b5f3c1e-8d2a-4f67-9c41-5e7a2b9d6f10")
 ARGUMENTS: dict[str, Any] = {

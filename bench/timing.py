@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
-__all__ = ["CLOCK", "Timing", "interleaved", "paired_ratio"]
+__all__ = ["CLOCK", "Timing", "interleaved", "median_ratio", "paired_ratio"]
 
 CLOCK = time.process_time
 
@@ -70,4 +70,9 @@ def paired_ratio(a: Timing, b: Timing) -> float:
     """How many times ``b``'s time ``a`` takes: the median of the ratios of the samples
     taken side by side in one round, so that a change of machine load between rounds
     (on a shared machine) cancels out instead of pairing a quiet best with a busy one."""
-    return statistics.median(x / y for x, y in zip(a.samples, b.samples, strict=True))
+    return median_ratio(a.samples, b.samples)
+
+
+def median_ratio(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """The median of ``x / y`` over samples taken side by side (see :func:`paired_ratio`)."""
+    return statistics.median(x / y for x, y in zip(xs, ys, strict=True))

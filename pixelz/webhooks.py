@@ -190,7 +190,7 @@ def parse(body: bytes | str, content_type: str | None = None) -> CallbackEvent:
         raise WebhookError("the callback's templateId is not text or a number")
     return CallbackEvent(
         image_ticket, url, None if template is None else str(template),
-        MappingProxyType(dict(data)),
+        MappingProxyType(data),  # _decode made it for this event alone
     )
 
 

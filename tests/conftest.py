@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from ._ci import in_ci
+from .integration._reference import ACCOUNT_PATH as ACCOUNT_FILE
 from .integration._reference import DATASET_PATH as DATASET_FILE
 from .integration._reference import load_dataset, start_or_skip
 
@@ -129,10 +129,8 @@ def _emulate(**knobs: Any) -> Iterator[str]:
     from pixelz.emulator import serve
     from pixelz.emulator.dataset import load_account_json, load_json
 
-    records = load_json(Path(DATASET_FILE).read_text(encoding="utf-8"))
-    account = load_account_json(
-        Path(DATASET_FILE).with_name("account.json").read_text(encoding="utf-8")
-    )
+    records = load_json(DATASET_FILE.read_text(encoding="utf-8"))
+    account = load_account_json(ACCOUNT_FILE.read_text(encoding="utf-8"))
     with serve(dataset=records, account=account, **knobs) as emulator:
         yield emulator.base_url
 
