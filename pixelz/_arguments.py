@@ -30,7 +30,6 @@ __all__ = [
     "STATUS_NAMES",
     "XML_FORBIDDEN",
     "Credentials",
-    "bounded_int",
     "color_change_requests",
     "extra_urls",
     "int_text",

@@ -16,7 +16,7 @@ from ..errors import ProtocolBlockedError
 from ..models import Protocol
 from ._base import Transport, operation_url
 
-__all__ = ["HttpGetTransport", "HttpPostTransport", "form_items", "request_validation_rejects"]
+__all__ = ["HttpGetTransport", "HttpPostTransport", "request_validation_rejects"]
 
 # ASP.NET request validation (CrossSiteScriptingValidation.IsDangerousString) rejects form
 # and query values holding "<" before a letter, "!", "/" or "?", or "&#". SOAP bodies are
