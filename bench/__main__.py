@@ -214,7 +214,9 @@ def _p7(quick: bool, notes: list[str]) -> list[Row]:
     notes.append(
         f"P7: CPU time a submission during the {tasks}-task batches, this process / the "
         f"emulator's: AsyncClient {_cpu(p)}; bare httpx.AsyncClient {_cpu(result.bare)}; "
-        f"Client on {tasks} threads {_cpu(result.threads)}. One at a time, a submission took "
+        f"Client on {tasks} threads {_cpu(result.threads)}"
+        + (f"; bare httpx2.AsyncClient {_cpu(result.fork)}" if result.fork else "")
+        + ". One at a time, a submission took "
         f"{p.alone_seconds / count * 1e3:.1f} ms (pixelz), "
         f"{result.bare.alone_seconds / count * 1e3:.1f} ms (bare)."
     )
@@ -234,12 +236,24 @@ def _p7(quick: bool, notes: list[str]) -> list[Row]:
             f"{tasks} tasks {result.bare.batch_seconds:.2f} s; one at a time "
             f"{result.bare.alone_seconds:.1f} s", f"{result.bare.ratio:.1f}x faster", "none",
             None),
+        _fork_row(result.fork, tasks),
         Row("P7 (Client, threads)", f"the same with the synchronous Client on {tasks} threads "
             f"(1 round, {result.threads.sample} one at a time)",
             f"{tasks} threads {result.threads.batch_seconds:.2f} s; one at a time "
             f"{result.threads.alone_seconds:.1f} s", f"{result.threads.ratio:.1f}x faster",
             "none", None),
     ]
+
+
+def _fork_row(fork: Pace | None, tasks: int) -> Row:
+    what = ("the same bare posts through httpx2 (a fork of httpx whose pool does not give one "
+            "idle connection to several queued requests; 1 round")
+    if fork is None:
+        return Row("P7 (bare httpx2)", what + ")", "httpx2 not installed (the bench extra "
+                   "installs it)", "-", "none", None)
+    return Row("P7 (bare httpx2)", f"{what}, {fork.sample} one at a time)",
+               f"{tasks} tasks {fork.batch_seconds:.2f} s; one at a time "
+               f"{fork.alone_seconds:.1f} s", f"{fork.ratio:.1f}x faster", "none", None)
 
 
 def _cpu(pace: Pace) -> str:

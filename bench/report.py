@@ -208,9 +208,11 @@ process (P3, P7, P8) is wall time. A ratio is the median of the ratios within ea
   `--quick`, 334 a round otherwise, about 1,000 over the three rounds); the one-at-a-time
   time is that sample's time per call times 1,000. Wall time; the ratio is the median of
   the rounds' ratios. A warm-up batch opens the connections first. The same is timed once
-  (no goal) with a bare `httpx.AsyncClient` posting pixelz's envelopes and with the
-  synchronous `Client` shared by 32 threads, and the notes give the CPU time a submission
-  costs this process and the emulator's (`/proc/PID/stat`) during the batches.
+  (no goal) with a bare `httpx.AsyncClient` posting pixelz's envelopes, with the same
+  bare posts through `httpx2` (when installed: a fork of httpx whose connection pool was
+  rewritten, see the findings) and with the synchronous `Client` shared by 32 threads,
+  and the notes give the CPU time a submission costs this process and the emulator's
+  (`/proc/PID/stat`) during the batches.
   Afterwards `iter_images` reads every image back: each customer image id must be there
   exactly once (no loss, no duplicate, nothing else), with the ticket its call returned.
 - **P8**: `pixelz emulator --latency 20 --speed 0 --final-size 1M`: images submitted to it
@@ -241,7 +243,7 @@ process (P3, P7, P8) is wall time. A ratio is the median of the ratios within ea
 ## How to run
 
 ```
-pip install -e '.[bench]'     # zeep is a bench-only dependency
+pip install -e '.[bench]'     # zeep and httpx2 are bench-only dependencies
 python -m bench               # every goal; prints the table and rewrites this file
 python -m bench --quick       # fewer repetitions, for a smoke run
 python -m bench --only P1,P5  # some goals only (P8 and P9 share one download run)
@@ -372,6 +374,22 @@ envelopes costs the same and gets the same 4-5x. The time goes to httpx's async 
 - On this host the figure follows the machine: 10.1x on a quiet run, 7-8x on runs
   where the host was busier (the bare client then got 5.2-5.8x); pixelz's own work is
   about 0.06 ms of the 2.5-3.8 ms of CPU a submission costs.
+- *The same posts through a pool without the churn.* Both faults are known upstream
+  ([encode/httpcore#1035](https://github.com/encode/httpcore/pull/1035): one pass over the
+  pool instead of one per queued request, and the keep-alive count;
+  [encode/httpcore#1110](https://github.com/encode/httpcore/issues/1110): a connection
+  handed to a queued request still counts as idle), open against httpcore 1.0.9, the
+  latest release. httpx2, a fork of httpx, rewrote its pool along those lines
+  ([pydantic/httpx2#974](https://github.com/pydantic/httpx2/pull/974),
+  [#1075](https://github.com/pydantic/httpx2/pull/1075),
+  [#1076](https://github.com/pydantic/httpx2/pull/1076)). The row "P7 (bare httpx2)"
+  posts the same envelopes through it in the same run: 15.2x where bare httpx got 7.2x
+  and pixelz 7.8x (a first trial: 11.0-15.6x and 1.3-1.6 ms of CPU a submission,
+  against 6.3-8.4x and 2.6-3.9 ms for httpx, runs alternated). So the 10x is the
+  connection pool's to give: pixelz's work is already below bare httpx's. pixelz stays
+  on httpx (its dependency, with its transports, proxies and `http_client` option) and
+  does not carry a connection pool of its own beside httpcore's; the day httpcore
+  releases the fix, this goal should follow without a change here.
 
 **P8, 200 finals of 1 MiB.** At concurrency 8 both clients are CPU-bound on this
 machine: the emulator takes one core, the client the other. What made

@@ -3,7 +3,9 @@
 back: every submission there exactly once, under the ticket its call returned.
 
 The same two ways are timed, with no goal, with a bare ``httpx.AsyncClient`` posting
-pixelz's envelopes (the ceiling httpx's async connection pool sets on this machine) and
+pixelz's envelopes (the ceiling httpx's async connection pool sets on this machine), with
+the same bare posts through ``httpx2`` when it is installed (a fork whose connection pool
+does not hand one idle connection to several queued requests: what that pool costs), and
 with the synchronous ``Client`` on 32 threads.
 """
 
@@ -16,6 +18,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import attrs
 import httpx
@@ -73,6 +76,7 @@ class SubmitsResult:
     pixelz: Pace
     bare: Pace
     threads: Pace  # the synchronous Client on ``tasks`` threads
+    fork: Pace | None  # bare posts through httpx2, None when it is not installed
     submitted: int  # calls made in all (warm-ups and the bare ones included)
     stored: int  # records the emulator holds afterwards
     lost: int  # submitted, not in the emulator's state
@@ -163,6 +167,18 @@ async def _run(emulator: EmulatorProcess, count: int, tasks: int, sample: int, r
             bare = await _pace(batch_of(_bare_submit(http, emulator.base_url, template_id)),
                                emulator, "bare", count=count, tasks=tasks, sample=bare_sample,
                                rounds=1, answers=answers)
+        fork: Pace | None = None
+        try:
+            import httpx2
+        except ImportError:
+            pass
+        else:
+            async with httpx2.AsyncClient() as http2:
+                fork = await _pace(
+                    batch_of(_bare_submit(http2, emulator.base_url, template_id)), emulator,
+                    "httpx2", count=count, tasks=tasks, sample=bare_sample, rounds=1,
+                    answers=answers,
+                )
         with pixelz.Client(
             DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, base_url=emulator.base_url
         ) as sync_client:
@@ -180,15 +196,17 @@ async def _run(emulator: EmulatorProcess, count: int, tasks: int, sample: int, r
         1 for cid, ticket in answers.items() if stored.get(cid, [ticket])[0] != ticket
     )
     return SubmitsResult(
-        tasks=tasks, pixelz=paced, bare=bare, threads=threads, submitted=len(answers),
+        tasks=tasks, pixelz=paced, bare=bare, threads=threads, fork=fork,
+        submitted=len(answers),
         stored=sum(len(t) for t in stored.values()),
         lost=lost, duplicates=duplicates, mismatched=mismatched,
     )
 
 
-def _bare_submit(http: httpx.AsyncClient, url: str, template_id: int) -> Submit:
+def _bare_submit(http: Any, url: str, template_id: int) -> Submit:
     """The baseline: a bare POST of the envelope pixelz's own builder makes (built before
-    each call, a few µs), and the ticket read from the answer with lxml."""
+    each call, a few µs), and the ticket read from the answer with lxml. ``http``: an
+    ``httpx.AsyncClient`` or an ``httpx2.AsyncClient`` (the same interface)."""
     from pixelz.emulator import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
 
     headers = {
