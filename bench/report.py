@@ -414,10 +414,11 @@ envelopes costs the same and gets the same 4-5x. The time goes to httpx's async 
   ([pydantic/httpx2#974](https://github.com/pydantic/httpx2/pull/974),
   [#1075](https://github.com/pydantic/httpx2/pull/1075),
   [#1076](https://github.com/pydantic/httpx2/pull/1076)). The row "P7 (bare httpx2)"
-  posts the same envelopes through it in the same run: 15.2x where bare httpx got 7.2x
-  and pixelz 7.8x (a first trial: 11.0-15.6x and 1.3-1.6 ms of CPU a submission,
-  against 6.3-8.4x and 2.6-3.9 ms for httpx, runs alternated). So the 10x is the
-  connection pool's to give: pixelz's work is already below bare httpx's. pixelz stays
+  posts the same envelopes through it in the same run: over three runs, 10.4-16.1x
+  where bare httpx got 6.9-9.4x and pixelz 7.8-9.2x (a first trial, the two bare clients
+  alternated: 11.0-15.6x and 1.3-1.6 ms of CPU a submission against 6.3-8.4x and
+  2.6-3.9 ms). So the 10x is the connection pool's to give: pixelz's own work is a small
+  part of a submission, and it tracks bare httpx run by run. pixelz stays
   on httpx (its dependency, with its transports, proxies and `http_client` option) and
   does not carry a connection pool of its own beside httpcore's; the day httpcore
   releases the fix, this goal should follow without a change here.
