@@ -250,7 +250,7 @@ def _fork_row(fork: Pace | None, tasks: int) -> Row:
             "idle connection to several queued requests; 1 round")
     if fork is None:
         return Row("P7 (bare httpx2)", what + ")", "httpx2 not installed (the bench extra "
-                   "installs it)", "-", "none", None)
+                   "installs it on Python 3.11+)", "-", "none", None)
     return Row("P7 (bare httpx2)", f"{what}, {fork.sample} one at a time)",
                f"{tasks} tasks {fork.batch_seconds:.2f} s; one at a time "
                f"{fork.alone_seconds:.1f} s", f"{fork.ratio:.1f}x faster", "none", None)

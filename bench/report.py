@@ -351,12 +351,14 @@ the retry policy 3 ms, `decimal` and `uuid` 3 ms, no other module above 1.5 ms.
   which Python's bytecode cache cannot keep
   ([python-attrs/attrs#575](https://github.com/python-attrs/attrs/issues/575), open);
   23 such classes are most of the share.
-- *What would be left to take.* Generating fewer methods on the internal classes (no
-  `__repr__` or `__eq__` where identity is enough: about 0.65 ms a class, 7 classes) and
-  importing `decimal` on first use would save about 6 ms; 1.15x needs about 20. Defining
-  the model classes on first use (a module `__getattr__`, as `AsyncClient` is) would meet
-  the goal, but nearly every program builds `ImageStatus` and `ImagesPage` on its first
-  call, so it would move the cost, not remove it; not done.
+- *What would be left to take, by these figures.* 1.15x needs the share about 18 ms
+  smaller. Generating fewer methods on the internal classes (no `__repr__` or `__eq__`
+  where identity is enough: about 0.65 ms a class, 7 classes) and importing `decimal` on
+  first use: about 6 ms. Defining the 13 model classes on first use (a module
+  `__getattr__`, as `AsyncClient` is): up to 10 ms, less the classes a program's first
+  calls build anyway (`ImageStatus` and `ImagesPage` for nearly all). Together still
+  short of the goal, at the price of the internal classes' reprs and a public module
+  whose classes exist only once asked for; not done.
 
 **P6, one `submit_image` call** (1.48-1.54x bare before, 1.34-1.49x after, over six
 runs). AddImageToQueue has 21 parameters, so the envelope is most of pixelz's own work:
