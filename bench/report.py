@@ -435,7 +435,7 @@ machine: the emulator takes one core, the client the other. What made
 3.4 ms) was not the HTTP work, which is the same, but trips to a worker thread: each
 `asyncio.to_thread` (a `stat` before the file, the close and rename after) cost about
 half a millisecond of CPU in wake-ups, more than the call it carried. Now the sizes of
-the files already there are read in one trip for the whole batch, and batches are
+the files already there are read in one trip for the whole batch, and each file is
 written, closed and renamed on the event loop, like the bare client's writes; the figure
 went to 0.86-1.04x over five runs. The synchronous `Client` (worker threads, httpx's
 sync pool) is close to bare as well.

@@ -4,22 +4,16 @@ blocking twins that the generated :class:`pixelz.Client` imports instead."""
 from __future__ import annotations
 
 import asyncio
-import pathlib
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from ._core import PageWalk
 from .models import ImageStatus
 
-if TYPE_CHECKING:
-    from ._deliveries import Part
-
 __all__ = [
     "Images",
-    "PartFile",
     "blocking",
     "collect",
-    "open_part",
     "run_all",
     "sleep",
     "walk_pages",
@@ -39,57 +33,10 @@ async def collect(images: Images) -> list[ImageStatus]:
         return [image async for image in images]
     return list(images)
 
-#: Bytes gathered before one write: few system calls per file, little memory per download
-#: in flight.
-WRITE_BATCH = 256 * 1024
-
 
 async def blocking(function: Callable[..., T], *args: object) -> T:
     """``function(*args)`` on a worker thread: file system calls stay off the event loop."""
     return await asyncio.to_thread(function, *args)
-
-
-class PartFile:
-    """A :class:`pixelz._deliveries.Part` written from the event loop: chunks are batched
-    and each batch written at once. Writes, the close and the rename all go to the page
-    cache, on the loop: a trip to a worker thread costs more CPU than any of them, and a
-    download is CPU-bound (docs/performance.md). Being synchronous, commit and discard
-    cannot be cut short by a cancellation."""
-
-    def __init__(self, part: Part) -> None:
-        self._part = part
-        self._chunks: list[bytes] = []
-        self._size = 0
-
-    def write(self, chunk: bytes) -> None:
-        """Keep ``chunk``; a full batch goes to the page cache at once, here on the loop:
-        that costs far less than a hop to a worker thread (docs/performance.md)."""
-        self._chunks.append(chunk)
-        self._size += len(chunk)
-        if self._size >= WRITE_BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        chunks, self._chunks, self._size = self._chunks, [], 0
-        if chunks:
-            self._part.writelines(chunks)
-
-    async def commit(self) -> None:
-        self._flush()
-        self._part.commit()
-
-    async def discard(self) -> None:
-        self._chunks, self._size = [], 0
-        self._part.discard()
-
-
-async def open_part(path: pathlib.Path) -> PartFile:
-    """A temporary file next to ``path``, renamed to it on ``commit()``. Created on the
-    event loop itself (one quick system call): on a worker thread, a task cancelled
-    meanwhile would never learn of the file, and leave it behind."""
-    from ._deliveries import Part
-
-    return PartFile(Part(path))
 
 
 async def run_all(

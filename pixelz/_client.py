@@ -792,10 +792,14 @@ class Client(ClientCore):
     ) -> int | FetchFailure:
         """Stream ``response``'s body into a temporary file renamed to ``store.path``
         when complete; the byte count, or why it stopped. Closes ``response``."""
-        from ._deliveries import failure, too_large
+        from ._deliveries import Part, failure, too_large
 
         try:
-            part = _io.open_part(store.path)
+            # Created, written, closed and renamed here on the event loop: each is one quick
+            # call to the page cache, cheaper than a trip to a worker thread (a download is
+            # CPU-bound, docs/performance.md), and a cancellation can neither cut a commit
+            # short nor miss a file a thread created meanwhile.
+            part = Part(store.path)
         except OSError as exc:
             response.close()
             return failure(exc)

@@ -525,9 +525,6 @@ class Part:
     def write(self, chunk: bytes) -> None:
         self._file.write(chunk)
 
-    def writelines(self, chunks: Iterable[bytes]) -> None:
-        self._file.writelines(chunks)
-
     def commit(self) -> None:
         """Close and rename into place (replacing what was there)."""
         self._file.close()

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import pathlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from ._core import PageWalk
 from .models import ImageStatus
 
-if TYPE_CHECKING:
-    from ._deliveries import Part
-
-__all__ = ["Images", "blocking", "collect", "open_part", "run_all", "sleep", "walk_pages"]
+__all__ = ["Images", "blocking", "collect", "run_all", "sleep", "walk_pages"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,14 +27,6 @@ def collect(images: Images) -> list[ImageStatus]:
 def blocking(function: Callable[..., T], *args: object) -> T:
     """``function(*args)``, here and now (the asyncio twin runs it on a worker thread)."""
     return function(*args)
-
-
-def open_part(path: pathlib.Path) -> Part:
-    """A temporary file next to ``path``, renamed to it on ``commit()``; written directly
-    (the asyncio twin batches them)."""
-    from ._deliveries import Part
-
-    return Part(path)
 
 
 def run_all(
