@@ -383,14 +383,11 @@ _SCALARS: dict[str, Callable[[str], Any]] = {
     "guid": _guid,
     "decimal": decimal.Decimal,
 }
-# The same conversions without tolerance for surrounding whitespace, one call cheaper: the
-# generated converters try these first and fall back to ``_value`` (which strips, and
-# words the error) only when they refuse the text.
+# What the generated converters try first; they fall back to ``_value`` (which strips,
+# reads an empty optional value as absent, and words the error) only when it refuses the
+# text. Booleans and GUIDs skip the stripping here, one call cheaper.
 _STRICT: dict[str, Callable[[str], Any]] = {
-    "boolean": _BOOLEANS.__getitem__,
-    "int": _integer,
-    "guid": uuid.UUID,
-    "decimal": decimal.Decimal,
+    **_SCALARS, "boolean": _BOOLEANS.__getitem__, "guid": uuid.UUID,
 }
 _STRING_LIKE = frozenset({"string", "dateTime"})
 
@@ -424,7 +421,7 @@ def _converter(spec: Record) -> Converter:
     (tags, converters, messages) is passed in the namespace.
     """
     names: dict[str, Any] = {
-        "NIL": _NIL, "TRUE": _TRUE, "value": _value, "strings": _strings, "Extra": Extra,
+        "NIL": _NIL, "TRUE": _TRUE, "value": _value, "items": _items, "Extra": Extra,
         "model": spec.model, "unknown": _unknown_child,
     }
     branches: list[tuple[str, list[str]]] = []  # (tag variable, statements reading child)
@@ -437,16 +434,15 @@ def _converter(spec: Record) -> Converter:
         names[f"T{i}"] = tag
         same = [(j, f) for j, f in enumerate(spec.fields) if _T + f.wire == tag]
         wire_type = field.type
-        if len(same) > 1 or field.xml_attribute is not None or (
-                wire_type.item is not None and wire_type.item.name not in _STRING_LIKE):
+        if len(same) > 1 or field.xml_attribute is not None:
             statements = []
             for j, each in same:  # several values from one element, or a rare shape
                 names[f"F{j}"] = each
                 statements.append(f"v{j} = value(child, F{j}, restore)")
         elif wire_type.item is not None:
-            names[f"I{i}"] = _T + wire_type.item_element
+            names[f"W{i}"] = wire_type
             statements = [f"v{i} = () if child.get(NIL) in TRUE else "
-                          f"strings(child, I{i}, restore)"]
+                          f"items(child, W{i}, restore)"]
         elif wire_type.name in _STRING_LIKE:
             statements = [
                 "text = child.text",
@@ -523,19 +519,6 @@ def _converter(spec: Record) -> Converter:
     return Converter(names["convert"], names["convert_all"])
 
 
-def _strings(element: Any, item_tag: str, restore: Callable[[str], str] | None) -> tuple[str, ...]:
-    """The items of an array of strings: nil ones dropped, empty ones ""."""
-    items = []
-    for item in element.iterchildren(item_tag):
-        text = item.text
-        if text is None:
-            if item.get(_NIL) in _TRUE:
-                continue
-            text = ""
-        items.append(text if restore is None else restore(text))
-    return tuple(items)
-
-
 def _unknown_child(child: Any, restore: Callable[[str], str] | None, extra: list[Any]) -> None:
     """Keep an element the record type does not name, for its model's ``extra``."""
     if isinstance(child.tag, str):  # not a comment or processing instruction
@@ -571,25 +554,21 @@ def _items(
     element: Any, wire_type: Any, restore: Callable[[str], str] | None
 ) -> tuple[Any, ...]:
     """The items of an array element: nil ones dropped, empty strings ""."""
-    tag = _T + wire_type.item_element
-    item_type = wire_type.item.name
-    items: list[Any] = []
-    for item in element:
-        if item.tag != tag:
-            continue
+    item_type = wire_type.item.name  # the item element is named after its type
+    texts: list[str] = []
+    for item in element.iterchildren(_T + item_type):
         text = item.text
         if text is None:
-            if _is_nil(item):
+            if item.get(_NIL) in _TRUE:
                 continue
             text = ""
-        if item_type in _STRING_LIKE:
-            items.append(restore(text) if restore is not None else text)
-        else:
-            try:
-                items.append(_SCALARS[item_type](text))
-            except (ValueError, KeyError, ArithmeticError):
-                raise ValueError(f"an item of {wire_type.name} is not an xsd:{item_type}") from None
-    return tuple(items)
+        texts.append(text)
+    if item_type in _STRING_LIKE:
+        return tuple(texts) if restore is None else tuple(map(restore, texts))
+    try:
+        return tuple(_SCALARS[item_type](text) for text in texts)
+    except (ValueError, KeyError, ArithmeticError):
+        raise ValueError(f"an item of {wire_type.name} is not an xsd:{item_type}") from None
 
 
 def _neutralize_control_refs(body: bytes) -> tuple[bytes, Callable[[str], str] | None]:
