@@ -81,7 +81,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from ._deliveries import (
-        DownloadJob,
         DownloadResult,
         FetchFailure,
         FetchFeedback,
@@ -205,12 +204,11 @@ class AsyncClient(ClientCore):
             ProtocolBlockedError, AllProtocolsFailedError, NetworkError,
             RequestTimeoutError, ResponseParseError: see :mod:`pixelz.errors`.
         """
-        call = self._bind(
+        return await self._call(self._bind(  # type: ignore[no-any-return]
             GET_IMAGES_LIST, status=status, exclude_status=exclude_status,
             product_id=product_id, from_date=from_date, to_date=to_date, page=page,
             per_page=per_page, sort_by=sort_by, descending=descending,
-        )
-        return shape_result(call, await self._request(call))  # type: ignore[no-any-return]
+        ))
 
     def iter_images(
         self,
@@ -326,8 +324,9 @@ class AsyncClient(ClientCore):
         """One page of your product ids with their done and to-do image counts
         (GetProductIdsList). ``per_page``: 1 to 100, None for the service's default.
         Raises as :meth:`list_images`."""
-        call = self._bind(GET_PRODUCT_IDS_LIST, page=page, per_page=per_page)
-        return shape_result(call, await self._request(call))  # type: ignore[no-any-return]
+        return await self._call(  # type: ignore[no-any-return]
+            self._bind(GET_PRODUCT_IDS_LIST, page=page, per_page=per_page)
+        )
 
     def iter_product_ids(
         self, *, per_page: int | None = ITER_PER_PAGE, prefetch: int = 1
@@ -377,9 +376,10 @@ class AsyncClient(ClientCore):
         """One page of your invoices created in the inclusive date range (GetInvoiceList);
         ``return_url`` is where the payment page sends you back. Raises as
         :meth:`list_images`."""
-        call = self._bind(GET_INVOICE_LIST, from_date=from_date, to_date=to_date, page=page,
-                          return_url=return_url)
-        return shape_result(call, await self._request(call))  # type: ignore[no-any-return]
+        return await self._call(self._bind(  # type: ignore[no-any-return]
+            GET_INVOICE_LIST, from_date=from_date, to_date=to_date, page=page,
+            return_url=return_url,
+        ))
 
     def iter_invoices(
         self,
@@ -592,8 +592,7 @@ class AsyncClient(ClientCore):
         """The records of ``first``'s pages, page after page."""
 
         async def fetch(number: int) -> Any:
-            call = self._with_page(first, number)
-            return shape_result(call, await self._request(call))
+            return await self._call(self._with_page(first, number))
 
         return _io.walk_pages(fetch, prefetch, first.operation.name)
 
@@ -739,14 +738,13 @@ class AsyncClient(ClientCore):
         meter = d.Progress(progress, len(jobs))
         timeout = d.download_timeout(self._timeout, self._shared.http.timeout)
 
-        async def fetch(job_and_size: tuple[DownloadJob, int | None]) -> DownloadResult:
-            job, existing = job_and_size
-            plan = d.fetch_plan(job, existing=existing, overwrite=bool(overwrite), limit=limit,
-                                retry=self._retry, rng=self._rng, timeout=timeout)
-            return await self._fetch_file(plan, meter)
-
-        return await _io.run_all(list(zip(jobs, sizes, strict=True)), fetch, concurrency,
-                                 meter.stop)
+        plans = [  # generators: nothing of a plan runs before its turn
+            d.fetch_plan(job, existing=existing, overwrite=bool(overwrite), limit=limit,
+                         retry=self._retry, rng=self._rng, timeout=timeout)
+            for job, existing in zip(jobs, sizes, strict=True)
+        ]
+        return await _io.run_all(plans, lambda plan: self._fetch_file(plan, meter),
+                                 concurrency, meter.stop)
 
     async def _fetch_file(self, plan: FetchPlan, meter: Progress) -> DownloadResult:
         """Drive one file's fetch plan: send, sleep, store, as it asks."""
@@ -827,6 +825,11 @@ class AsyncClient(ClientCore):
         """Call any operation of the table by its Python keywords: the result value."""
         outcome = await self._request(self._bind(operation, **arguments))
         return outcome.value
+
+    async def _call(self, call: Call) -> Any:
+        """Send ``call``: what its public method returns, the page of a paged list (see
+        :func:`shape_result`)."""
+        return shape_result(call, await self._request(call))
 
     # -- I/O --------------------------------------------------------------------------
 

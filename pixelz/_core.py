@@ -286,10 +286,7 @@ class ClientCore:
 
     @staticmethod
     def _with_page(call: Call, number: int) -> Call:
-        index = call.operation.parameters.index("page")
-        values = list(call.values)
-        values[index] = str(number)
-        return attrs.evolve(call, values=tuple(values))
+        return call.with_value("page", str(number))
 
     @staticmethod
     def _check_prefetch(prefetch: object) -> int:

@@ -112,7 +112,6 @@ def complex_type(name: str, *members: Param) -> WireType:
 Converter = Callable[[str, Any], WireValue]
 
 
-@functools.cache  # built once per wire type, not on every bind
 def _default_converter(type_: WireType) -> Converter:
     """The converter of a parameter that names none: by its wire type."""
     if type_.is_array:
@@ -319,6 +318,12 @@ class Call:
     def value_of(self, wire: str) -> WireValue:
         """The wire-form value of parameter ``wire``."""
         return self.values[_positions(self.operation)[wire]]
+
+    def with_value(self, wire: str, value: WireValue) -> Call:
+        """This call with parameter ``wire`` set to ``value`` (already in wire form)."""
+        values = list(self.values)
+        values[_positions(self.operation)[wire]] = value
+        return attrs.evolve(self, values=tuple(values))
 
     @property
     def items(self) -> tuple[tuple[str, WireValue], ...]:
