@@ -285,9 +285,16 @@ class EmulatorApp:
         return s.state.settle(s.speed, self.origin, s.final_size)
 
     def has_work(self) -> bool:
-        """True while images move (the lifecycle is on) or callbacks are pending."""
+        """True while callbacks are pending, or images move on a real-time clock (on a
+        manual one they move only when a request or ``advance`` settles them)."""
         s = self.config.settings
-        return (s.speed is not None and s.state.moving() > 0) or s.state.outbox.pending() > 0
+        moving = s.speed is not None and not s.state.clock.manual and s.state.moving() > 0
+        return moving or s.state.outbox.pending() > 0
+
+    def poke(self) -> None:
+        """Wake the worker thread (:attr:`notify`) if there is work for it."""
+        if self.has_work():
+            self.notify()
 
     def handle(
         self,
@@ -317,8 +324,7 @@ class EmulatorApp:
                 status=response.status,
             )
         )
-        if self.has_work():
-            self.notify()
+        self.poke()
         return response
 
     # -- routing -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
 
 __all__ = ["Clock"]
 
@@ -19,13 +18,11 @@ __all__ = ["Clock"]
 class Clock:
     """Seconds since the clock was made (real time, unless manual) plus the seconds added."""
 
-    def __init__(self, *, manual: bool = False,
-                 source: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, manual: bool = False) -> None:
         self._lock = threading.Lock()
-        self._source = source
         self._manual = manual
         self._offset = 0.0  # seconds added, plus real time folded in while switching modes
-        self._started = source()
+        self._started = time.monotonic()
 
     @property
     def manual(self) -> bool:
@@ -38,7 +35,7 @@ class Clock:
     def _now(self) -> float:
         if self._manual:
             return self._offset
-        return self._offset + (self._source() - self._started)
+        return self._offset + (time.monotonic() - self._started)
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward by ``seconds`` (0 or more); returns the new time."""
@@ -56,7 +53,7 @@ class Clock:
                 return
             current = self._now()
             self._manual = manual
-            self._started = self._source()
+            self._started = time.monotonic()
             self._offset = current
 
     def __repr__(self) -> str:

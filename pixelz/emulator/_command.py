@@ -146,7 +146,11 @@ def _dataset(text: str) -> str | tuple[Record, ...]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``emulator`` options on ``parser``."""
-    from pixelz.emulator.config import DEMO_CONTACT_API_KEY, DEMO_CONTACT_EMAIL
+    from pixelz.emulator.config import (
+        DEFAULT_FINAL_SIZE,
+        DEMO_CONTACT_API_KEY,
+        DEMO_CONTACT_EMAIL,
+    )
     from pixelz.emulator.dataset import DATASETS
 
     parser.add_argument(
@@ -232,8 +236,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "one step every SECONDS (0: delivered at once; default: off, they stay New)",
     )
     parser.add_argument(
-        "--final-size", type=_final_size, default=None, metavar="BYTES",
-        help="size of each delivered final image (PNG), e.g. 1M (default: 64K)",
+        "--final-size", type=_final_size, default=DEFAULT_FINAL_SIZE, metavar="BYTES",
+        help="size of each delivered final image (PNG), e.g. 1M (default: "
+        f"{DEFAULT_FINAL_SIZE // 1024}K)",
     )
     parser.add_argument(
         "--callback-secret-env", type=_secret_env, default=None, metavar="NAME",
@@ -255,9 +260,7 @@ def build(args: argparse.Namespace) -> Emulator:
     """The :class:`~pixelz.emulator.Emulator` the arguments describe (not started)."""
     from pixelz.emulator import Emulator, load_account_json
 
-    knobs: dict[str, Any] = {"speed": args.speed}
-    if args.final_size is not None:
-        knobs["final_size"] = args.final_size
+    knobs: dict[str, Any] = {"speed": args.speed, "final_size": args.final_size}
     if args.callback_secret_env is not None:
         knobs["callback_secret"] = args.callback_secret_env.value
     if args.account is not None:

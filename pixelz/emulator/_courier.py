@@ -82,8 +82,17 @@ class Courier:
     # -- the thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
-        with httpx.Client(timeout=CALLBACK_TIMEOUT, follow_redirects=False,
-                          trust_env=False, headers={"User-Agent": _USER_AGENT}) as http:
+        opened: list[httpx.Client] = []  # this thread's, made for its first callback
+
+        def http() -> httpx.Client:
+            if not opened:
+                opened.append(httpx.Client(
+                    timeout=CALLBACK_TIMEOUT, follow_redirects=False, trust_env=False,
+                    headers={"User-Agent": _USER_AGENT},
+                ))
+            return opened[0]
+
+        try:
             while True:
                 self._wakeup.clear()
                 if self._stopping:
@@ -98,10 +107,13 @@ class Courier:
                         self._thread = None  # idle: end; wake() starts a new thread
                         return
                 self._wakeup.wait(delay)
-        with self._lock:
-            self._thread = None
+            with self._lock:
+                self._thread = None
+        finally:
+            for client in opened:
+                client.close()
 
-    def _work(self, http: httpx.Client) -> float | None:
+    def _work(self, http: Callable[[], httpx.Client]) -> float | None:
         """Do what is due; return how long to sleep (None: nothing left to wait for)."""
         self._settle()
         settings = self._config.settings
@@ -109,7 +121,7 @@ class Courier:
         outbox = state.outbox
         taken = outbox.take(time.monotonic())
         if taken is not None:
-            self._send(http, outbox, *taken)
+            self._send(http(), outbox, *taken)
             return 0.0
         waits: list[float] = []
         due = outbox.next_due()

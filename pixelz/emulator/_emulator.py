@@ -92,8 +92,7 @@ class Emulator:
         Returns the clock's new time."""
         now = self.config.clock.advance(seconds)
         self.app.settle()
-        if self.app.has_work():
-            self._courier.wake()
+        self.app.poke()
         return now
 
     @property
@@ -108,8 +107,8 @@ class Emulator:
         failed for good), then return :attr:`callbacks`; raises ``TimeoutError`` if that
         has not happened after ``timeout`` seconds."""
         outbox = self.config.state.outbox
-        if self.app.has_work():
-            self._courier.wake()
+        self.app.settle()  # the steps due, after a clock moved by hand
+        self.app.poke()
         if not outbox.wait(timeout, count):
             raise TimeoutError(
                 f"after {timeout} s: {len(outbox.deliveries())} callback(s) queued "

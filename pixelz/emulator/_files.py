@@ -131,6 +131,8 @@ class PngFile:
         """Bytes ``start:stop`` of the file, in pieces of at most :data:`CHUNK_SIZE`."""
         stop = self.size if stop is None else min(stop, self.size)
         for offset, length, data in self._segments():
+            if offset >= stop:
+                break  # (the padding's CRC, worked out lazily, is not needed then)
             lo, hi = max(start, offset), min(stop, offset + length)
             for piece in range(lo, hi, CHUNK_SIZE):
                 end = min(piece + CHUNK_SIZE, hi)

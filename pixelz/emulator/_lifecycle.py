@@ -20,11 +20,12 @@ from typing import Any
 
 import attrs
 
-from pixelz.emulator.dataset import Record
+from pixelz.emulator.dataset import STATUS_NAMES, Record
 
 __all__ = [
     "DELIVERED",
     "FILES_PATH",
+    "IN_PRODUCTION",
     "STEPS",
     "THUMBNAIL_NAME",
     "Submission",
@@ -39,12 +40,9 @@ FILES_PATH = "/files/"
 THUMBNAIL_NAME = "thumbnail.png"
 DELIVERED = 80
 
-#: status id -> (next status id, its name)
-STEPS: dict[int, tuple[int, str]] = {
-    10: (60, "InProduction"),
-    60: (70, "ProductionFinished"),
-    70: (DELIVERED, "Delivered"),
-}
+IN_PRODUCTION = 60
+#: status id -> the next one
+STEPS: dict[int, int] = {10: IN_PRODUCTION, IN_PRODUCTION: 70, 70: DELIVERED}
 
 _IMAGE_URLS = ("imageURL", "imageURL2", "imageURL3", "imageURL4", "imageURL5")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -95,9 +93,9 @@ def file_path(ticket: uuid.UUID, name: str) -> str:
 
 def next_step(record: Record, origin: str, names: Sequence[str]) -> Record:
     """``record`` one status further; ``origin`` (``http://host:port``) prefixes its files."""
-    status, name = STEPS[record.StatusId]
-    changes: dict[str, Any] = {"StatusId": status, "StatusName": name}
-    if status == 60:
+    status = STEPS[record.StatusId]
+    changes: dict[str, Any] = {"StatusId": status, "StatusName": STATUS_NAMES[status]}
+    if status == IN_PRODUCTION:
         changes.update(IsPaid=True,
                        ThumbnailImageURL=origin + file_path(record.ImageTicket, THUMBNAIL_NAME))
     elif status == 70:

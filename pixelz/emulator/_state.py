@@ -28,6 +28,7 @@ import attrs
 from pixelz.emulator._clock import Clock
 from pixelz.emulator._lifecycle import (
     DELIVERED,
+    IN_PRODUCTION,
     STEPS,
     THUMBNAIL_NAME,
     Submission,
@@ -214,32 +215,32 @@ class ServiceState:
         set's finals), and give them their URLs under ``origin``."""
         with self._lock:
             for index, record in enumerate(self._images):
-                finals = record.FinalImagesURL or ()
-                if not any(u and u.startswith(EMULATOR_FILES) for u in finals):
-                    continue
+                finals = tuple(record.FinalImagesURL or ())
                 placed = []
                 for url in finals:
                     if url and url.startswith(EMULATOR_FILES):
-                        name = url.rsplit("/", 1)[1]
-                        self._files[file_path(record.ImageTicket, name)] = ServedFile(
-                            record.Id, record.ImageTicket, name, final_size)
+                        self._serve(record, url.rsplit("/", 1)[1], final_size)
                         url = origin + url[len(EMULATOR_FILES):]
                     placed.append(url)
-                self._images[index] = attrs.evolve(record, FinalImagesURL=tuple(placed))
+                if tuple(placed) != finals:
+                    self._images[index] = attrs.evolve(record, FinalImagesURL=tuple(placed))
             self._unplaced = False
+
+    def _serve(self, record: Record, name: str, size: int | None) -> None:
+        """Serve ``record``'s file ``name``: a final of ``size`` bytes, or (None) the
+        thumbnail."""
+        self._files[file_path(record.ImageTicket, name)] = ServedFile(
+            record.Id, record.ImageTicket, name, size)
 
     def _entered(self, record: Record, submission: Submission, final_size: int) -> None:
         """Serve the files of the status ``record`` just entered; queue its callback."""
-        ticket = record.ImageTicket
-        if record.StatusId == STEPS[10][0]:
-            self._files[file_path(ticket, THUMBNAIL_NAME)] = ServedFile(
-                record.Id, ticket, THUMBNAIL_NAME, None)
+        if record.StatusId == IN_PRODUCTION:
+            self._serve(record, THUMBNAIL_NAME, None)
         elif record.StatusId == DELIVERED:
             for name in submission.final_names:
-                self._files[file_path(ticket, name)] = ServedFile(
-                    record.Id, ticket, name, final_size)
+                self._serve(record, name, final_size)
             if submission.callback_url is not None:
-                self.outbox.put(ticket, submission.callback_url,
+                self.outbox.put(record.ImageTicket, submission.callback_url,
                                 callback_body(record, submission.template_id))
 
     def next_step_at(self, speed: float | None) -> float | None:
