@@ -15,7 +15,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from . import _cli_types as types
 from ._arguments import ENV_API_KEY, ENV_EMAIL, MAX_PER_PAGE, STATUS_NAMES
@@ -48,6 +48,7 @@ __all__ = [
     "fail",
     "filter_options",
     "format_option",
+    "given_filters",
     "help_text",
     "image_query",
     "isatty",
@@ -65,6 +66,7 @@ __all__ = [
     "terminal_width",
     "usage",
     "which_image",
+    "with_progress",
     "write_all",
     "write_one",
     "write_page",
@@ -73,6 +75,7 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 #: Where submissions find your developer API key unless --developer-key-env names another
 #: variable; like the contact key, it never goes on a command line and is never shown.
 ENV_DEVELOPER_KEY = "PIXELZ_DEVELOPER_API_KEY"
@@ -157,6 +160,20 @@ _OPTION_NAMES = {
     "contact_email": ENV_EMAIL,
     "contact_api_key": ENV_API_KEY,
 }
+
+
+# The options of `filter_options` by destination, in the order of --help.
+_FILTERS = {
+    **{dest: _OPTION_NAMES[dest] for dest in (
+        "status", "exclude_status", "product_id", "from_date", "to_date", "per_page", "sort_by"
+    )},
+    "desc": "--desc",
+}
+
+
+def given_filters(args: argparse.Namespace) -> list[str]:
+    """The filter options given, as typed (for "cannot be combined with ...")."""
+    return [option for dest, option in _FILTERS.items() if getattr(args, dest)]
 
 
 def option_names(message: str, extra: Mapping[str, str] | None = None) -> str:
@@ -400,6 +417,18 @@ def page_footer(kind: Kind, number: int, count: int, last: bool, protocol: objec
     return f"{shown}; more: --page {number + 1}, or --all for every page\n"
 
 
+def with_progress(records: Iterable[T], progress: ListProgress | None) -> Iterator[T]:
+    """``records``, updating ``progress`` (if any) with the count after each is taken,
+    before the next is fetched."""
+    if progress is None:
+        yield from records
+        return
+    progress.update(0)
+    for count, record in enumerate(records, 1):
+        yield record
+        progress.update(count)
+
+
 def write_records(
     fmt: str,
     records: Iterable[object],
@@ -417,13 +446,9 @@ def write_records(
 
     def counted() -> Iterator[object]:
         nonlocal written
-        if progress is not None:
-            progress.update(0)
-        for record in records:
+        for record in with_progress(records, progress):
             yield record
             written += 1
-            if progress is not None:  # after the record is taken, before the next fetch
-                progress.update(written)
 
     def emit(text: str) -> None:
         if progress is not None and progress.shares_terminal:
@@ -475,13 +500,14 @@ def write_one(fmt: str, record: object, kind: Kind) -> None:
     ``ndjson`` one line, ``csv`` a header and one row."""
     from ._cli_records import render_details
 
+    if fmt not in ("table", "json"):
+        write_records(fmt, [record], kind)
+        return
     configure_stdout(fmt)
     if fmt == "table":
         sys.stdout.write(render_details(record))
-    elif fmt == "json":
-        sys.stdout.write(json_line(record_dict(record)) + "\n")
     else:
-        write_records(fmt, [record], kind)
+        sys.stdout.write(json_line(record_dict(record)) + "\n")
     sys.stdout.flush()
 
 
@@ -575,13 +601,12 @@ def filter_options(parser: argparse.ArgumentParser, *, paging: bool = True) -> N
     if paging:
         group.add_argument("--page", type=types.page, metavar="N",
                            help="1-based page (default 1)")
-        group.add_argument("--per-page", type=types.per_page("images"), metavar="N",
-                           help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; "
-                           f"{MAX_PER_PAGE} with --all)")
-    else:
-        group.add_argument("--per-page", type=types.per_page("images"), metavar="N",
-                           help=f"records per page of the walk, 1 to {MAX_PER_PAGE} (default "
-                           f"{MAX_PER_PAGE})")
+    group.add_argument(
+        "--per-page", type=types.per_page("images"), metavar="N",
+        help=f"records per page, 1 to {MAX_PER_PAGE} (default: server's; {MAX_PER_PAGE} with "
+        "--all)" if paging else
+        f"records per page of the walk, 1 to {MAX_PER_PAGE} (default {MAX_PER_PAGE})",
+    )
     group.add_argument("--sort-by", choices=[s.value for s in SortBy], help="sort key")
     group.add_argument("--desc", action="store_true", help="sort descending")
 

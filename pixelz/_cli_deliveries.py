@@ -26,6 +26,7 @@ from ._cli_common import (
     fail,
     filter_options,
     format_option,
+    given_filters,
     help_text,
     image_query,
     isatty,
@@ -37,11 +38,18 @@ from ._cli_common import (
     target_options,
     terminal_width,
     which_image,
+    with_progress,
     write_one,
 )
 from ._cli_records import IMAGES, json_line, neutralize
 from ._cli_types import DEMO_SKU, EXAMPLE_TICKET
-from ._core import ITER_PER_PAGE
+from ._core import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_POLL_INTERVAL,
+    FIRST_POLL_DELAY,
+    ITER_PER_PAGE,
+    MAX_CONCURRENCY,
+)
 from .models import ImageStatus, Status
 
 if TYPE_CHECKING:
@@ -49,9 +57,6 @@ if TYPE_CHECKING:
     from ._deliveries import DownloadResult
 
 __all__ = ["add_download", "add_wait", "result_dict", "summary"]
-
-MAX_CONCURRENCY = 64  # what download_all accepts
-DEFAULT_CONCURRENCY = 8
 
 # -- images wait ------------------------------------------------------------------------------
 
@@ -83,12 +88,12 @@ def add_wait(commands: Any) -> None:
     wait.add_argument("--status", type=types.status, metavar="S", default="Delivered",
                       help="the status to wait for, an id or a name (default Delivered); a "
                       "later one counts too")
-    wait.add_argument("--timeout", dest="wait_timeout", type=types.seconds, metavar="SECONDS",
+    wait.add_argument("--timeout", dest="wait_timeout", type=types.timeout, metavar="SECONDS",
                       help="give up after this many seconds in all (default: wait as long as "
                       "it takes)")
-    wait.add_argument("--poll-interval", type=types.seconds, metavar="SECONDS",
-                      help="the longest gap between polls (default 30); polls start 1 s apart "
-                      "and the gap doubles up to it")
+    wait.add_argument("--poll-interval", type=types.timeout, metavar="SECONDS",
+                      help=f"the longest gap between polls (default {DEFAULT_POLL_INTERVAL:g}); "
+                      f"polls start {FIRST_POLL_DELAY:g} s apart and the gap doubles up to it")
     format_option(wait)
     target_options(wait, top=False, request_timeout=False)
     wait.set_defaults(handler=_wait, option_names={"timeout": "--timeout",
@@ -152,11 +157,6 @@ temporary name, then renamed; a file already there with the size the server anno
 skipped unless --overwrite. Exit 1 if any file failed (each one is named).
 """
 
-#: The options of the filters, by destination, as typed (for "cannot be combined").
-_FILTERS = {"status": "--status", "exclude_status": "--exclude-status",
-            "product_id": "--product-id", "from_date": "--from", "to_date": "--to",
-            "per_page": "--per-page", "sort_by": "--sort-by", "desc": "--desc"}
-
 
 def _concurrency(text: str) -> int:
     return types.whole_number(text, MAX_CONCURRENCY, f"a number of downloads at once from 1 "
@@ -196,7 +196,7 @@ def add_download(commands: Any) -> None:
 def _download(args: argparse.Namespace) -> int:
     if not args.dest.strip():
         raise UsageError("--dest: give a directory", args.prog)
-    given = [option for dest, option in _FILTERS.items() if getattr(args, dest)]
+    given = given_filters(args)
     if args.tickets and given:
         raise UsageError(f"image tickets cannot be combined with {given[0]}: give tickets or "
                          "filters", args.prog)
@@ -241,15 +241,8 @@ def _download(args: argparse.Namespace) -> int:
 
 def _walk(service: Any, query: dict[str, object], per_page: int) -> list[ImageStatus]:
     """Every image the filters match, with the ``--all`` progress bar on a terminal."""
-    images: list[ImageStatus] = []
     with list_progress(IMAGES, service, per_page, shares_terminal=False) as progress:
-        if progress is not None:
-            progress.update(0)
-        for image in service.iter_images(**query):
-            images.append(image)
-            if progress is not None:
-                progress.update(len(images))
-    return images
+        return list(with_progress(service.iter_images(**query), progress))
 
 
 def _download_progress(files: int) -> contextlib.AbstractContextManager[DownloadProgress | None]:

@@ -38,7 +38,6 @@ __all__ = [
     "page",
     "per_page",
     "port",
-    "seconds",
     "status",
     "template_id",
     "text",
@@ -101,8 +100,6 @@ def status(text: str) -> str:
                     f"{names}")
 
 
-
-
 def date(text: str) -> datetime.date:
     if not ISO_DATE.match(text):
         _type_error(f"{text!r} is not a date written YYYY-MM-DD, such as 2026-03-01")
@@ -138,6 +135,7 @@ def deadline(text: str) -> datetime.datetime:
 
 
 def timeout(text: str) -> float:
+    """Seconds, more than 0, as the SDK takes them (``--timeout``, ``--poll-interval``)."""
     try:
         value = float(text)
     except ValueError:
@@ -145,18 +143,6 @@ def timeout(text: str) -> float:
     try:
         resolve_timeout(value)  # what the SDK accepts
     except InvalidArgumentError:
-        _type_error(f"expected a number of seconds greater than 0, such as 30, got {text!r}")
-    return value
-
-
-def seconds(text: str) -> float:
-    """A duration in seconds, more than 0 (``--timeout`` of ``images wait``,
-    ``--poll-interval``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 < value < math.inf:  # also refuses nan
         _type_error(f"expected a number of seconds greater than 0, such as 30, got {text!r}")
     return value
 
@@ -206,9 +192,6 @@ def ticket(text: str) -> str:
         return parse_ticket(text)
     except InvalidArgumentError:
         _type_error(f"{text!r} is not an image ticket (a GUID such as {EXAMPLE_TICKET})")
-
-
-# What XML 1.0 cannot carry: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/FFFF.
 
 
 def xml_text(text: str) -> str:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import signal
 import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +31,7 @@ from ._cli_common import (
     stderr_line,
     subparser,
 )
-from ._cli_records import neutralize
+from ._cli_records import json_line, neutralize
 from .errors import WebhookError
 
 if TYPE_CHECKING:
@@ -128,7 +126,7 @@ def add_webhook(commands: Any) -> None:
         help="sign a body (stdin) as Pixelz would, to test a receiver",
         description=help_text(
             "Print the signature of a body read from stdin: the base64 HMAC-SHA256 of its "
-            "bytes under the secret, the value Pixelz sends in X-RTB-Partner-HMAC-SHA256. "
+            f"bytes under the secret, the value Pixelz sends in {SIGNATURE_HEADER}. "
             "For testing a receiver of your own."),
         epilog=_SIGN_EXAMPLES,
     )
@@ -176,7 +174,7 @@ def event_dict(event: CallbackEvent) -> dict[str, object]:
 
 
 def _print_event(event: CallbackEvent) -> None:
-    sys.stdout.write(json.dumps(event_dict(event), ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_line(event_dict(event)) + "\n")
     sys.stdout.flush()
 
 
@@ -303,6 +301,8 @@ def _ctrl_c_between_requests(state: _State) -> Iterator[None]:
     catches any exception raised inside a request, KeyboardInterrupt included, prints a
     traceback and serves on. Left alone where SIGINT is ignored (a background job) or
     handled by someone else, and off the main thread."""
+    import signal  # (only this command needs it: not loaded at every start)
+
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield
         return

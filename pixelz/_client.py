@@ -18,6 +18,7 @@ import httpx
 from . import _sync_io as _io
 from ._core import (
     DEFAULT_BASE_URL,
+    DEFAULT_CONCURRENCY,
     DEFAULT_MAX_RESPONSE_SIZE,
     ITER_PER_PAGE,
     NOT_GIVEN,
@@ -675,7 +676,7 @@ class Client(ClientCore):
         dest: str | os.PathLike[str],
         *,
         overwrite: bool = False,
-        concurrency: int = 8,
+        concurrency: int = DEFAULT_CONCURRENCY,
         progress: ProgressCallback | None = None,
         max_size: int | None = None,
     ) -> list[DownloadResult]:

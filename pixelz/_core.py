@@ -50,9 +50,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_POLL_INTERVAL",
     "DEFAULT_TIMEOUT",
+    "FIRST_POLL_DELAY",
     "ITER_PER_PAGE",
+    "MAX_CONCURRENCY",
     "NOT_GIVEN",
     "READS",
     "USER_AGENT",
@@ -73,6 +77,10 @@ DEFAULT_BASE_URL = "https://api.pixelz.com/soap.asmx"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 ITER_PER_PAGE = MAX_PER_PAGE  # iter_images reads the largest pages the service gives
+FIRST_POLL_DELAY = 1.0  # wait_for: the first gap between polls, doubled after each ...
+DEFAULT_POLL_INTERVAL = 30.0  # ... up to this, unless poll_interval says otherwise
+DEFAULT_CONCURRENCY = 8  # download_all: files at once unless told ...
+MAX_CONCURRENCY = 64  # ... and at most this many
 USER_AGENT = f"pixelz/{__version__} python-httpx/{httpx.__version__}"
 
 

@@ -28,7 +28,7 @@ import attrs
 import httpx
 
 from ._arguments import status_filter
-from ._core import USER_AGENT
+from ._core import DEFAULT_POLL_INTERVAL, FIRST_POLL_DELAY, MAX_CONCURRENCY, USER_AGENT
 from ._policy import RETRY_STATUSES, RetryPolicy, Send, Sleep, attempts_text
 from .errors import (
     DownloadError,
@@ -86,9 +86,6 @@ ProgressCallback = Callable[[int, int, int], object]
 DownloadOutcome = Literal["downloaded", "skipped", "failed"]
 
 # -- wait_for ------------------------------------------------------------------------------
-
-FIRST_POLL_DELAY = 1.0
-DEFAULT_POLL_INTERVAL = 30.0
 
 
 def _seconds(name: str, value: object) -> float | None:
@@ -262,9 +259,9 @@ def check_download_args(dest: object, max_size: object) -> pathlib.Path:
 
 def check_concurrency(concurrency: object, progress: object) -> int:
     if (isinstance(concurrency, bool) or not isinstance(concurrency, int)
-            or not 1 <= concurrency <= 64):
+            or not 1 <= concurrency <= MAX_CONCURRENCY):
         raise InvalidArgumentError(
-            f"invalid concurrency={concurrency!r}: expected an int from 1 to 64"
+            f"invalid concurrency={concurrency!r}: expected an int from 1 to {MAX_CONCURRENCY}"
         )
     if progress is not None and not callable(progress):
         raise InvalidArgumentError("invalid progress: expected a callable or None")
