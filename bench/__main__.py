@@ -108,9 +108,9 @@ def _streamed(size: int) -> str:
 
 def _p2(quick: bool, notes: list[str]) -> list[Row]:
     from .overhead import run_profile
-    from .parse import run_call
+    from .parse import call_setup, run_call
 
-    result = run_call(repeat=7 if quick else 21, number=100 if quick else 300)
+    result = run_call(call_setup, repeat=7 if quick else 21, number=100 if quick else 300)
     profile = run_profile(calls=1000 if quick else 3000)
     notes.append(_profile_note(profile))
     return [Row(
@@ -192,9 +192,10 @@ def _p5(quick: bool, notes: list[str]) -> list[Row]:
 
 
 def _p6(quick: bool, notes: list[str]) -> list[Row]:
-    from .submit import run_submit_call
+    from .parse import run_call
+    from .submit import submit_setup
 
-    result = run_submit_call(repeat=7 if quick else 21, number=100 if quick else 300)
+    result = run_call(submit_setup, repeat=7 if quick else 21, number=100 if quick else 300)
     return [Row(
         "P6", "submit_image (AddImageToQueue), in-memory transport",
         f"pixelz {result.pixelz.us()}; httpx post + fromstring {result.bare.us()}",

@@ -32,10 +32,10 @@ import httpx
 
 import pixelz
 
-from .emulator import EmulatorProcess, cpu_seconds, emulator_process
+from .emulator import EmulatorProcess, emulator_process
 from .memory import _peak, _reset_peak
-from .submits import DEVELOPER_KEY, submit_many
-from .timing import median_ratio
+from .submits import first_template, submission, submit_many
+from .timing import CLOCK, median_ratio
 
 __all__ = ["DownloadsResult", "Run", "run_downloads", "scratch_root"]
 
@@ -145,14 +145,10 @@ async def _delivered(base_url: str, files: int, size: int) -> list[pixelz.ImageS
     async with pixelz.AsyncClient(
         DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, base_url=base_url
     ) as client:
-        template_id = (await client.list_templates())[0].template_id
+        template_id = await first_template(client)
 
         async def submit(customer_id: str) -> uuid.UUID:
-            answer = await client.submit_image(
-                f"https://images.example.com/bench/{customer_id}.jpg",
-                template_id=template_id, developer_api_key=DEVELOPER_KEY,
-                customer_image_id=customer_id,
-            )
+            answer = await client.submit_image(**submission(customer_id, template_id))
             return answer.image_ticket
 
         tickets = await submit_many(submit, [f"final-{n:04d}" for n in range(files)], 32)
@@ -236,11 +232,11 @@ async def _timed(
             for r in range(rounds):
                 for way in ways:
                     dest = work / f"{r}" / way.replace(" ", "-")
-                    cpu, server = cpu_seconds(), emu.cpu()
+                    cpu, server = CLOCK(), emu.cpu()
                     start = time.perf_counter()
                     await every[way](records, dest)
                     seconds[way].append(time.perf_counter() - start)
-                    client_cpu[way].append(cpu_seconds() - cpu)
+                    client_cpu[way].append(CLOCK() - cpu)
                     server_cpu[way].append(emu.cpu() - server)
                     if r == 0:  # a fast wrong answer is no answer: every way, every byte
                         _check(records, dest, size)

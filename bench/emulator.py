@@ -13,15 +13,13 @@ from collections.abc import Iterator
 
 import attrs
 
-__all__ = ["EmulatorProcess", "cpu_seconds", "emulator_process"]
+__all__ = ["EmulatorProcess", "emulator_process"]
 
 
-def cpu_seconds(pid: int | None = None) -> float:
-    """CPU seconds (user and system, every thread) a process has used: this one by
-    default. The emulator's shows whether it or the client was the busier side."""
-    if pid is None:
-        times = os.times()
-        return times.user + times.system
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system, every thread) process ``pid`` has used: the
+    emulator's shows whether it or the client was the busier side (this process's own is
+    ``bench.timing.CLOCK``)."""
     with open(f"/proc/{pid}/stat") as file:
         fields = file.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -35,7 +33,7 @@ class EmulatorProcess:
     def cpu(self) -> float:
         """CPU seconds the emulator has used so far (0.0 where /proc is missing)."""
         try:
-            return cpu_seconds(self.pid)
+            return _cpu_seconds(self.pid)
         except OSError:
             return 0.0
 

@@ -44,10 +44,10 @@ class Profile:
 def run_profile(*, calls: int) -> Profile:
     from .parse import call_setup
 
-    client, call, bare = call_setup()
-    stats = _profiled(call, calls)
-    bare_total = sum(_attribute(_profiled(bare, calls)).values())
-    client.close()
+    pair = call_setup()
+    stats = _profiled(pair.call, calls)
+    bare_total = sum(_attribute(_profiled(pair.bare, calls)).values())
+    pair.close()
     own = _attribute(stats)
     total = sum(own.values())
     areas: dict[str, float] = defaultdict(float)

@@ -14,12 +14,13 @@ from lxml import etree
 
 import pixelz
 from pixelz._arguments import MAX_PER_PAGE
+from pixelz._operations import NAMESPACE
 
 from .emulator import emulator_process
 
 __all__ = ["PagingResult", "run_paging"]
 
-_PAGE = "{http://removethebackground.com/}page"
+_PAGE = f"{{{NAMESPACE}}}page"
 
 
 @attrs.frozen
@@ -57,11 +58,10 @@ def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> Pag
         base_url = emulator.base_url
 
         async def walk(ahead: int) -> tuple[list[uuid.UUID], list[int], float]:
-            requested: list[int] = []
+            bodies: list[bytes] = []  # read once the clock has stopped
 
             async def note(request: httpx.Request) -> None:
-                page = etree.fromstring(request.content).findtext(f".//{_PAGE}")
-                requested.append(int(page) if page else -1)
+                bodies.append(request.content)
 
             http = httpx.AsyncClient(event_hooks={"request": [note]})
             async with pixelz.AsyncClient(
@@ -75,7 +75,8 @@ def run_paging(*, pages: int, latency: float, prefetch: int, repeat: int) -> Pag
                 ]
                 elapsed = time.perf_counter() - start
             await http.aclose()
-            return tickets, requested, elapsed
+            pages = [etree.fromstring(body).findtext(f".//{_PAGE}") for body in bodies]
+            return tickets, [int(page) if page else -1 for page in pages], elapsed
 
         asyncio.run(walk(1))  # warm-up: connections, first-request costs
         one, two = [], []

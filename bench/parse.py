@@ -11,14 +11,17 @@ import httpx
 from lxml import etree
 
 import pixelz
-from pixelz._envelope import SOAP11_NS, build_envelope
-from pixelz._operations import GET_IMAGE_STATUS
+from pixelz._operations import GET_IMAGE_STATUS, Call
+from pixelz.transports import Soap11Transport
 
 from . import data
 from .timing import Timing, interleaved, paired_ratio
 from .zeep_baseline import reply_processor, zeep_count
 
-__all__ = ["CallResult", "ParseResult", "canned_http", "client_for", "run_call", "run_parse"]
+__all__ = [
+    "CallPair", "CallResult", "ParseResult", "bare_baseline", "canned_http", "client_for",
+    "run_call", "run_parse",
+]
 
 BASE_URL = "http://pixelz.test/soap.asmx"
 EMAIL, KEY = "bench@example.com", "bench-key"
@@ -108,7 +111,42 @@ class CallResult:
         return paired_ratio(self.pixelz, self.bare)
 
 
-def call_setup() -> tuple[pixelz.Client, Callable[[], Any], Callable[[], Any]]:
+@attrs.frozen
+class CallPair:
+    """A pixelz call and its bare baseline on the same canned answer, both checked."""
+
+    client: pixelz.Client
+    call: Callable[[], Any]
+    bare: Callable[[], Any]
+    bare_http: httpx.Client
+
+    def close(self) -> None:
+        self.client.close()
+        self.bare_http.close()
+
+
+def bare_baseline(
+    call: Call, body: bytes, content_type: str
+) -> tuple[httpx.Client, httpx.Request, Callable[[], Any]]:
+    """The leanest honest baseline for ``call``: one reused httpx.Client, the request
+    pixelz's SOAP 1.1 transport builds (built once, outside the clock; its body and
+    ``Content-Type``/``SOAPAction`` only) posted through the same in-memory transport,
+    and lxml's parse of the answer; no checks, no record built. Also the request built,
+    to compare with what pixelz sends."""
+    request = Soap11Transport().build_request(call, httpx.URL(BASE_URL))
+    content = request.content
+    headers = {name: request.headers[name] for name in ("Content-Type", "SOAPAction")}
+    http = canned_http(lambda: body, content_type)
+    post = http.post
+    fromstring = etree.fromstring
+
+    def bare() -> Any:
+        return fromstring(post(BASE_URL, content=content, headers=headers).content)
+
+    return http, request, bare
+
+
+def call_setup() -> CallPair:
     """The P2 pair on the same canned answer: ``get_image_status`` through pixelz (default
     protocol order: SOAP 1.1 serves it), and the bare baseline. Both checked first."""
     wire = data.records(1)[0]
@@ -118,31 +156,20 @@ def call_setup() -> tuple[pixelz.Client, Callable[[], Any], Callable[[], Any]]:
     ticket = wire.record.image_ticket
     if client.get_image_status(ticket) != wire.record:
         raise AssertionError("pixelz parsed the GetImageStatus response differently")
-
-    # The leanest honest baseline: one reused httpx.Client, the same request bytes
-    # (built once, outside the clock) posted through the same in-memory transport, and
-    # lxml's parse of the answer; no checks, no conversion into a record.
-    http = canned_http(lambda: body, content_type)
-    envelope = build_envelope(GET_IMAGE_STATUS.bind(EMAIL, KEY, image_ticket=ticket), SOAP11_NS)
-    headers = {
-        "Content-Type": "text/xml; charset=utf-8",
-        "SOAPAction": f'"{GET_IMAGE_STATUS.soap_action}"',
-    }
-    post = http.post
-    fromstring = etree.fromstring
-
-    def bare() -> Any:
-        return fromstring(post(BASE_URL, content=envelope, headers=headers).content)
-
+    http, _, bare = bare_baseline(
+        GET_IMAGE_STATUS.bind(EMAIL, KEY, image_ticket=ticket), body, content_type
+    )
     if bare().find(".//{*}ImageTicket").text != str(ticket):
         raise AssertionError("the bare baseline did not get the canned answer")
-    return client, (lambda: client.get_image_status(ticket)), bare
+    return CallPair(client, lambda: client.get_image_status(ticket), bare, http)
 
 
-def run_call(*, repeat: int, number: int) -> CallResult:
-    """``get_image_status`` against a bare ``httpx.Client.post`` of the same request to the
-    same canned answer plus ``etree.fromstring`` of its body."""
-    client, call, bare = call_setup()
-    timings = interleaved({"pixelz": call, "bare": bare}, repeat=repeat, number=number)
-    client.close()
+def run_call(setup: Callable[[], CallPair], *, repeat: int, number: int) -> CallResult:
+    """A pixelz call against a bare ``httpx.Client.post`` of the same request to the same
+    canned answer plus ``etree.fromstring`` of its body (``setup``: :func:`call_setup`
+    for P2, ``bench.submit.submit_setup`` for P6); CPU time."""
+    pair = setup()
+    timings = interleaved({"pixelz": pair.call, "bare": pair.bare}, repeat=repeat,
+                          number=number)
+    pair.close()
     return CallResult(timings["pixelz"], timings["bare"])

@@ -170,17 +170,18 @@ process (P3, P7, P8) is wall time. A ratio is the median of the ratios within ea
   (`Binding.process_reply`: XML parse plus deserialization against the WSDL schema, loaded
   once from `bench/service.wsdl`) and a bare `lxml.etree.fromstring`, on the same bytes.
   Both pixelz's and zeep's results are checked against the generator before timing.
-- **P2**: `get_image_status` (one record, default protocol order, so SOAP 1.1) against the
-  leanest honest baseline: one reused `httpx.Client`, `client.post(url, content=envelope,
-  headers=...)` with the envelope built once outside the clock, then
-  `lxml.etree.fromstring(response.content)`; no checks, no record built. Both go through
-  the same in-memory transport, whose canned answer is built as httpx's own HTTP transport
-  builds one (raw header pairs, a byte stream): a heavier stand-in, common to both sides,
-  would flatter the ratio. The profile note comes from `bench/overhead.py`: cProfile on a
-  loop of the same call, the time of the standard library and of C functions charged to
-  the pixelz or httpx function that called them. The profiler's own cost grows with the
-  number of Python calls, so its shares lean towards call-heavy code: they say where to
-  look, the ratio says how much there is.
+- **P2**: `get_image_status` (one record, default protocol order, so SOAP 1.1) against
+  the leanest honest baseline: one reused `httpx.Client`, `client.post(url,
+  content=envelope, headers=...)` with the body and headers pixelz's SOAP 1.1 transport
+  builds (once, outside the clock), then `lxml.etree.fromstring(response.content)`; no
+  checks, no record built. Both go through the same in-memory transport, whose canned
+  answer is built as httpx's own HTTP transport builds one (raw header pairs, a byte
+  stream): a heavier stand-in, common to both sides, would flatter the ratio. The
+  profile note comes from `bench/overhead.py`: cProfile on a loop of the same call, the
+  time of the standard library and of C functions charged to the pixelz or httpx
+  function that called them. The profiler's own cost grows with the number of Python
+  calls, so its shares lean towards call-heavy code: they say where to look, the ratio
+  says how much there is.
 - **P3**: `AsyncClient.iter_images` over 20 full pages (100 records each) from the emulator
   on loopback, in a process of its own (`pixelz emulator --latency 50`, so its server
   threads do not share the client's GIL), one page at a time against `prefetch=4`, wall
@@ -201,7 +202,7 @@ process (P3, P7, P8) is wall time. A ratio is the median of the ratios within ea
 - **P6**: as P2, for `submit_image` (a template, a developer key, a customer image id;
   SOAP 1.1, the only protocol family that carries it) against a canned AddImageToQueue
   answer. Before timing, the request pixelz sends is recorded once and must be, byte for
-  byte, the envelope the baseline posts (pixelz's own builder, outside the clock), with
+  byte, the envelope the baseline posts (pixelz's own transport, outside the clock), with
   the same SOAPAction; both sides must read the ticket from the answer.
 - **P7**: `pixelz emulator --latency 20` in a process of its own, with no generated
   images, so its state holds only what the run submits. One `AsyncClient` (its default

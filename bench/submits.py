@@ -28,9 +28,10 @@ import pixelz
 from pixelz._envelope import SOAP11_NS, build_envelope
 from pixelz._operations import ADD_IMAGE_TO_QUEUE
 
-from .emulator import EmulatorProcess, cpu_seconds, emulator_process
+from .emulator import EmulatorProcess, emulator_process
+from .timing import CLOCK, median_ratio
 
-__all__ = ["Pace", "SubmitsResult", "run_submits", "submit_many"]
+__all__ = ["Pace", "SubmitsResult", "first_template", "run_submits", "submission", "submit_many"]
 
 DEVELOPER_KEY = "bench-developer-key"  # the emulator accepts any non-empty one
 IMAGES = "https://images.example.com/bench"
@@ -56,9 +57,7 @@ class Pace:
     def ratio(self) -> float:
         """How many times faster the batch is than the same submissions one at a time:
         the median over rounds of each round's ratio."""
-        return statistics.median(
-            alone * self.count / batch for alone, batch in zip(self.alone, self.batch, strict=True)
-        )
+        return self.count * median_ratio(self.alone, self.batch)
 
     @property
     def batch_seconds(self) -> float:
@@ -72,7 +71,6 @@ class Pace:
 
 @attrs.frozen
 class SubmitsResult:
-    tasks: int
     pixelz: Pace
     bare: Pace
     threads: Pace  # the synchronous Client on ``tasks`` threads
@@ -82,6 +80,21 @@ class SubmitsResult:
     lost: int  # submitted, not in the emulator's state
     duplicates: int  # records beyond one per submission
     mismatched: int  # stored under another ticket (or id) than the call returned
+
+
+def submission(customer_id: str, template_id: int) -> dict[str, Any]:
+    """The keywords of the bench's submission of ``customer_id`` (``submit_image``'s, and
+    ``ADD_IMAGE_TO_QUEUE.bind``'s)."""
+    return {"image_url": f"{IMAGES}/{customer_id}.jpg", "template_id": template_id,
+            "developer_api_key": DEVELOPER_KEY, "customer_image_id": customer_id}
+
+
+async def first_template(client: pixelz.AsyncClient) -> int:
+    """The id of a template of the emulator's account to submit with."""
+    templates = await client.list_templates()
+    if not templates:
+        raise AssertionError("the emulator's account has no template to submit with")
+    return templates[0].template_id
 
 
 async def submit_many(submit: Submit, ids: Iterable[str], tasks: int) -> dict[str, uuid.UUID]:
@@ -122,11 +135,11 @@ async def _pace(
     answers |= await batch_of([f"{tag}-warm-{n:03d}" for n in range(tasks)], tasks)
     for r in range(rounds):
         ids = [f"{tag}-r{r}-batch-{n:05d}" for n in range(count)]
-        cpu, server = cpu_seconds(), emulator.cpu()
+        cpu, server = CLOCK(), emulator.cpu()
         start = time.perf_counter()
         answers |= await batch_of(ids, tasks)
         batch.append(time.perf_counter() - start)
-        client_cpu.append((cpu_seconds() - cpu) / count)
+        client_cpu.append((CLOCK() - cpu) / count)
         server_cpu.append((emulator.cpu() - server) / count)
         ids = [f"{tag}-r{r}-alone-{n:05d}" for n in range(sample)]
         start = time.perf_counter()
@@ -144,16 +157,10 @@ async def _run(emulator: EmulatorProcess, count: int, tasks: int, sample: int, r
     async with pixelz.AsyncClient(
         DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, base_url=emulator.base_url
     ) as client:
-        templates = await client.list_templates()
-        if not templates:
-            raise AssertionError("the emulator's account has no template to submit with")
-        template_id = templates[0].template_id
+        template_id = await first_template(client)
 
         async def submit(customer_id: str) -> uuid.UUID:
-            answer = await client.submit_image(
-                f"{IMAGES}/{customer_id}.jpg", template_id=template_id,
-                developer_api_key=DEVELOPER_KEY, customer_image_id=customer_id,
-            )
+            answer = await client.submit_image(**submission(customer_id, template_id))
             if answer.customer_image_id != customer_id:
                 raise AssertionError(f"{customer_id!r} came back as {answer.customer_image_id!r}")
             return answer.image_ticket
@@ -196,8 +203,7 @@ async def _run(emulator: EmulatorProcess, count: int, tasks: int, sample: int, r
         1 for cid, ticket in answers.items() if stored.get(cid, [ticket])[0] != ticket
     )
     return SubmitsResult(
-        tasks=tasks, pixelz=paced, bare=bare, threads=threads, fork=fork,
-        submitted=len(answers),
+        pixelz=paced, bare=bare, threads=threads, fork=fork, submitted=len(answers),
         stored=sum(len(t) for t in stored.values()),
         lost=lost, duplicates=duplicates, mismatched=mismatched,
     )
@@ -215,11 +221,8 @@ def _bare_submit(http: Any, url: str, template_id: int) -> Submit:
     }
 
     async def submit(customer_id: str) -> uuid.UUID:
-        call = ADD_IMAGE_TO_QUEUE.bind(
-            DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY, image_url=f"{IMAGES}/{customer_id}.jpg",
-            template_id=template_id, developer_api_key=DEVELOPER_KEY,
-            customer_image_id=customer_id,
-        )
+        call = ADD_IMAGE_TO_QUEUE.bind(DEMO_CONTACT_EMAIL, DEMO_CONTACT_API_KEY,
+                                       **submission(customer_id, template_id))
         response = await http.post(url, content=build_envelope(call, SOAP11_NS),
                                    headers=headers)
         ticket = etree.fromstring(response.content).findtext(".//{*}ImageTicket")
@@ -236,11 +239,7 @@ def _threaded(client: pixelz.Client, template_id: int) -> Batch:
     tasks (one at a time: a worker thread alone), run off the event loop."""
 
     def submit(customer_id: str) -> uuid.UUID:
-        answer = client.submit_image(
-            f"{IMAGES}/{customer_id}.jpg", template_id=template_id,
-            developer_api_key=DEVELOPER_KEY, customer_image_id=customer_id,
-        )
-        return answer.image_ticket
+        return client.submit_image(**submission(customer_id, template_id)).image_ticket
 
     def run(ids: list[str], tasks: int) -> dict[str, uuid.UUID]:
         if tasks == 1:
