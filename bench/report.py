@@ -339,7 +339,8 @@ itself about 0.25 ms (as P2), `etree.fromstring` 0.31 ms, converting the records
   processing alone, 5.7x against 5.6x by the same pairing.
 
 **P4, `import pixelz`** (pixelz's own share about 30-45 ms here, on top of 180 ms for its
-dependencies: 1.22-1.28x in a plain install). Until this run both commands ran with the
+dependencies: 1.17-1.28x in a plain install, the lower figures on a busier host, where
+the baseline grows and the share does not). Until 2026-12-01 both commands ran with the
 bench's extras installed, where `import httpx` also loads its command-line tool (click,
 rich, pygments: about 100 ms, and with them `decimal`, `uuid` and other modules pixelz
 needs); that baseline hid most of pixelz's share, and the ratio read 1.11-1.20x. Where
@@ -360,10 +361,10 @@ the retry policy 3 ms, `decimal` and `uuid` 3 ms, no other module above 1.5 ms.
   calls build anyway (`ImageStatus` and `ImagesPage` for nearly all). A throwaway
   prototype of all three (11 of the model classes left out, the internal classes
   without `__eq__`/`__repr__`, no `decimal`) cut the CPU time of `import pixelz` after
-  its dependencies from 34 to 22 ms (medians of 30 interpreters, alternated): about
-  1.18x by the run of record's figures, still short of the goal, at the price of the
-  internal classes' reprs and a public module whose classes exist only once asked for;
-  not done.
+  its dependencies from 34 to 22 ms (medians of 30 interpreters, alternated): 1.11x to
+  1.18x by the figures of this session's full runs (1.18x on the quietest host), so at
+  the goal's edge, at the price of the internal classes' reprs and a public module
+  whose classes exist only once asked for; not done.
 
 **P6, one `submit_image` call** (1.48-1.54x bare before, 1.34-1.49x after, over six
 runs). AddImageToQueue has 21 parameters, so the envelope is most of pixelz's own work:
